@@ -1,0 +1,8 @@
+import type { LinkId, MeetingId } from '../../domain/ids.js';
+
+/** Fresh identifiers: a UUID v4 per link, an opaque unguessable id per meeting. */
+export interface IdGenerator {
+  linkId(): LinkId;
+  meetingId(): MeetingId;
+}
+export const IdGenerator = Symbol('IdGenerator');
