@@ -1,0 +1,27 @@
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { Db } from 'mongodb';
+
+import type { StoreUnavailable } from '../../../domain/errors.js';
+import { LINKS, MEETINGS } from './documents.js';
+import { guarded } from './errors.js';
+
+/**
+ * The indexes the repositories rely on. Named, so that a changed definition fails loudly
+ * (IndexOptionsConflict) instead of silently adding a second index; and `createIndexes` with an
+ * identical definition is a no-op on the server, so this runs at every start.
+ *
+ * - links (companyId, userId), unique: one link per Pipedrive user, enforced even between
+ *   instances inserting at the same moment.
+ * - meetings (vendor, vendorRef), unique: lookups from the vendor's side find exactly one meeting.
+ * - meetings (linkId): uninstall deletes a link's meetings without a collection scan.
+ */
+export const ensureMongoIndexes = (db: Db): TE.TaskEither<StoreUnavailable, void> =>
+  guarded('ensureMongoIndexes', async () => {
+    await db
+      .collection(LINKS)
+      .createIndexes([{ key: { companyId: 1, userId: 1 }, name: 'links_company_user_unique', unique: true }]);
+    await db.collection(MEETINGS).createIndexes([
+      { key: { vendor: 1, vendorRef: 1 }, name: 'meetings_vendor_ref_unique', unique: true },
+      { key: { linkId: 1 }, name: 'meetings_link' },
+    ]);
+  });
