@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+
+import type Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import helmet from 'koa-helmet';
+import type { Logger as Pino } from 'pino';
+
+import { html, page, PAGE_STYLE_HASH } from './html.js';
+import { sendProblem } from './problem-response.js';
+
+export interface HttpAppOptions {
+  readonly logger: Pino;
+  readonly routers: readonly Router[];
+  /** Trust X-Forwarded-* from a proxy in front (a load balancer); off unless configured. */
+  readonly trustProxy: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The Koa application: request ids and one log line per request, security headers, one place
+ * where unexpected throws become a logged 500, JSON for every API answer (HTML only for pages).
+ */
+export function createHttpApp(options: HttpAppOptions): Koa {
+  const app = new Koa({ proxy: options.trustProxy });
+  // Errors are logged by our own middleware with the request's id; Koa's default printing is off.
+  app.silent = true;
+
+  app.use(requestContext(options.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: [PAGE_STYLE_HASH],
+          imgSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use(defectsAsErrors(options.logger));
+  for (const router of options.routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  app.use((ctx) => {
+    sendProblem(ctx, { status: 404, code: 'NOT_FOUND', message: `no route ${ctx.method} ${ctx.path}` });
+  });
+  return app;
+}
+
+function requestContext(logger: Pino) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const given = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.state['requestId'] = requestId;
+    ctx.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const fields = {
+        requestId,
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: Math.round(ms * 10) / 10,
+        outcome: ctx.state['outcome'] as unknown,
+      };
+      if (ctx.status >= 500) logger.warn(fields, 'request');
+      else logger.info(fields, 'request');
+    }
+  };
+}
+
+interface HttpishError {
+  status?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+function defectsAsErrors(logger: Pino) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+    } catch (thrown) {
+      const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as HttpishError;
+      const status = typeof error.status === 'number' ? error.status : 500;
+      if (status === 405 || status === 501) {
+        // From the router: the path exists, the method does not.
+        sendProblem(ctx, {
+          status,
+          code: status === 405 ? 'METHOD_NOT_ALLOWED' : 'NOT_IMPLEMENTED',
+          message: `${ctx.method} is not allowed on ${ctx.path}`,
+        });
+        return;
+      }
+      const reference = String(ctx.state['requestId'] ?? '');
+      logger.error({ requestId: reference, err: thrown }, 'unexpected error while answering');
+      if (ctx.state['page'] === true) {
+        ctx.status = 500;
+        ctx.type = 'html';
+        ctx.body = page('Something failed', html`<h1>Something failed on our side</h1>
+<p>Try again in a minute. If it keeps failing, contact the app's support and quote this reference:
+<code>${reference}</code></p>`);
+        ctx.state['outcome'] = 'INTERNAL_ERROR';
+        return;
+      }
+      sendProblem(ctx, {
+        status: 500,
+        code: 'INTERNAL_ERROR',
+        message: `an unexpected error occurred; reference ${reference}`,
+      });
+    }
+  };
+}
