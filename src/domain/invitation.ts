@@ -19,7 +19,7 @@ export function defaultInvitation(input: InvitationInput): string {
   const lines = [
     `You are invited to a ${input.vendorName} meeting.`,
     '',
-    `Topic: ${input.details.topic}`,
+    `Topic: ${oneLine(input.details.topic)}`,
     `Time: ${instantToStartTime(input.details.start)} UTC`,
     `Duration: ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`,
     '',
@@ -27,4 +27,9 @@ export function defaultInvitation(input: InvitationInput): string {
   ];
   if (input.password !== undefined) lines.push(`Password: ${input.password}`);
   return lines.join('\n');
+}
+
+/** A topic is one line here, so that it cannot add lines (a fake "Join:") to the invitation. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }

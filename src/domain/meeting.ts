@@ -13,6 +13,7 @@ export interface Meeting {
   readonly details: MeetingDetails;
   readonly joinUrl: string;
   readonly password?: string;
+  /** The invitation Pipedrive was given at creation, and still shows (Pipedrive never asks again). */
   readonly invitation: string;
   readonly status: 'active' | 'deleted';
   readonly createdAt: Date;

@@ -36,10 +36,11 @@ export class CreateMeeting {
   ) {}
 
   execute(command: CreateMeetingCommand): TE.TaskEither<MeetingUseCaseError, Meeting> {
-    const meetingId = this.ids.meetingId();
     return pipe(
       usableLink(this.links, this.vendor)(command.linkId),
-      TE.flatMap((link) =>
+      // Drawn when the task runs, so that running it twice makes two meetings, not one id twice.
+      TE.flatMap((link) => TE.fromIO(() => ({ link, meetingId: this.ids.meetingId() }))),
+      TE.flatMap(({ link, meetingId }) =>
         pipe(
           withinBudget(
             command.signal,
@@ -54,6 +55,8 @@ export class CreateMeeting {
   }
 
   private record(link: Link, meetingId: MeetingId, details: MeetingDetails, created: VendorMeeting): Meeting {
+    // An empty password is no password: Pipedrive must then get no `password` key at all.
+    const password = created.password === '' ? undefined : created.password;
     return newMeeting({
       meetingId,
       linkId: link.linkId,
@@ -61,13 +64,13 @@ export class CreateMeeting {
       vendorRef: created.vendorRef,
       details,
       joinUrl: created.joinUrl,
-      password: created.password,
+      password,
       invitation:
         created.invitation ??
         defaultInvitation({
           details,
           joinUrl: created.joinUrl,
-          password: created.password,
+          password,
           vendorName: this.vendor.displayName,
         }),
       now: this.clock.now(),
@@ -84,9 +87,12 @@ export class CreateMeeting {
       TE.map(() => meeting),
       TE.orElse((storeError) =>
         pipe(
-          this.vendor.deleteMeeting(
-            { link, signal: AbortSignal.timeout(COMPENSATION_BUDGET_MS) },
-            { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef },
+          TE.fromIO(() => AbortSignal.timeout(COMPENSATION_BUDGET_MS)),
+          TE.flatMap((signal) =>
+            withinBudget(
+              signal,
+              this.vendor.deleteMeeting({ link, signal }, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
+            ),
           ),
           TE.match(
             (vendorError) =>

@@ -1,0 +1,25 @@
+import { Container } from 'inversify';
+import type { Logger as Pino } from 'pino';
+
+import type { AppConfig } from '../config.js';
+import type { Store } from '../store.js';
+import { applicationModule } from './application.module.js';
+import { coreModule } from './core.module.js';
+import { httpModule } from './http.module.js';
+import { memoryPersistenceModule, mongoPersistenceModule } from './persistence.module.js';
+
+/**
+ * The composition root: the one place where modules are chosen and loaded. Nothing else resolves
+ * from the container.
+ */
+export function buildContainer(config: AppConfig, logger: Pino, store: Store): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.load(
+    coreModule(config, logger, store),
+    store.db === undefined ? memoryPersistenceModule() : mongoPersistenceModule(store.db),
+    config.vendor.module(config.vendorConfig),
+    applicationModule,
+    httpModule,
+  );
+  return container;
+}

@@ -1,0 +1,56 @@
+import Router from '@koa/router';
+import { ContainerModule } from 'inversify';
+import type Koa from 'koa';
+
+import { CreateMeeting } from '../../application/meetings/create-meeting.js';
+import { DeleteMeeting } from '../../application/meetings/delete-meeting.js';
+import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
+import { VideoVendor } from '../../application/ports/video-vendor.js';
+import { createHttpApp } from '../../adapters/http/app.js';
+import { basicCredentialsVerifier } from '../../adapters/http/basic-auth.js';
+import { healthRouter } from '../../adapters/http/health-router.js';
+import { manifestRouter } from '../../adapters/http/manifest-router.js';
+import { reverseApiRouter } from '../../adapters/http/reverse-api/reverse-api-router.js';
+import { HttpRouteContributor } from '../../adapters/http/route-contributor.js';
+import { AppConfig } from '../config.js';
+import { RootLogger, StoreReadiness } from './core.module.js';
+
+/** The Koa application, assembled from the routers of every inbound adapter. */
+export const HttpApp = Symbol('HttpApp');
+export type HttpApp = Koa;
+
+/** How long /readyz waits for the store before it answers 503. */
+const READY_TIMEOUT_MS = 2_000;
+
+export const httpModule = new ContainerModule(({ bind }) => {
+  bind<HttpApp>(HttpApp)
+    .toDynamicValue((context) => {
+      const config = context.get<AppConfig>(AppConfig);
+      const vendor = context.get<VideoVendor>(VideoVendor);
+      const contributed = context.getAll<HttpRouteContributor>(HttpRouteContributor, { optional: true }) ?? [];
+      const vendorRoutes = contributed.map((contributor) => {
+        const router = new Router();
+        contributor.register(router);
+        return router;
+      });
+      return createHttpApp({
+        logger: context.get<RootLogger>(RootLogger),
+        trustProxy: config.trustProxy,
+        routers: [
+          healthRouter(context.get<StoreReadiness>(StoreReadiness), READY_TIMEOUT_MS),
+          manifestRouter(config.publicBaseUrl, config.pipedrive.clientId),
+          reverseApiRouter({
+            createMeeting: context.get(CreateMeeting),
+            updateMeeting: context.get(UpdateMeeting),
+            deleteMeeting: context.get(DeleteMeeting),
+            verifyCredentials: basicCredentialsVerifier(config.pipedrive.clientId, config.pipedrive.clientSecret),
+            vendorName: vendor.displayName,
+            bodyLimitBytes: config.bodyLimitBytes,
+            requestTimeoutMs: config.requestTimeoutMs,
+          }),
+          ...vendorRoutes,
+        ],
+      });
+    })
+    .inSingletonScope();
+});

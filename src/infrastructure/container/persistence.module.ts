@@ -1,0 +1,23 @@
+import { ContainerModule } from 'inversify';
+import type { Db } from 'mongodb';
+
+import { LinkRepository } from '../../application/ports/link-repository.js';
+import { MeetingRepository } from '../../application/ports/meeting-repository.js';
+import { MemoryLinkRepository } from '../../adapters/persistence/memory/memory-link-repository.js';
+import { MemoryMeetingRepository } from '../../adapters/persistence/memory/memory-meeting-repository.js';
+import { MongoLinkRepository } from '../../adapters/persistence/mongo/mongo-link-repository.js';
+import { MongoMeetingRepository } from '../../adapters/persistence/mongo/mongo-meeting-repository.js';
+
+/** The in-process store: development and tests only. */
+export const memoryPersistenceModule = (): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind<LinkRepository>(LinkRepository).toConstantValue(new MemoryLinkRepository());
+    bind<MeetingRepository>(MeetingRepository).toConstantValue(new MemoryMeetingRepository());
+  });
+
+/** MongoDB through the official driver; the connection is opened and closed by the caller. */
+export const mongoPersistenceModule = (db: Db): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind<LinkRepository>(LinkRepository).toConstantValue(new MongoLinkRepository(db));
+    bind<MeetingRepository>(MeetingRepository).toConstantValue(new MongoMeetingRepository(db));
+  });

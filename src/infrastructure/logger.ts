@@ -1,0 +1,30 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * JSON lines on stdout. Anything that may carry a credential is redacted by path, so a header or
+ * token that reaches a log call by accident is still not written.
+ */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'pipedrive-video' },
+    redact: {
+      paths: [
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'req.headers.authorization',
+        'headers.cookie',
+        '*.password',
+        '*.secret',
+        '*.clientSecret',
+        '*.access_token',
+        '*.refresh_token',
+        '*.accessToken',
+        '*.refreshToken',
+        '*.code',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
