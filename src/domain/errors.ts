@@ -88,3 +88,21 @@ export const linkNeedsReauthorization = (linkId: LinkId): LinkNeedsReauthorizati
   _tag: 'LinkNeedsReauthorization',
   linkId,
 });
+
+/** Pipedrive's OAuth server or API refused or failed. */
+export type PipedriveError =
+  /** `invalid_grant` at the token endpoint: the code or refresh token is expired, used or revoked. */
+  | { readonly _tag: 'PipedriveInvalidGrant'; readonly message: string }
+  /** 401 from the API: the access token is not (or no longer) accepted. */
+  | { readonly _tag: 'PipedriveUnauthorized'; readonly message: string }
+  /** Any other 4xx: Pipedrive understood and said no (scope missing, bad redirect URI, ...). */
+  | { readonly _tag: 'PipedriveRejected'; readonly status: number; readonly message: string }
+  /** 5xx, a network failure, or an answer we could not decode. */
+  | { readonly _tag: 'PipedriveUnavailable'; readonly message: string }
+  | { readonly _tag: 'PipedriveTimeout'; readonly message: string };
+
+/** A stored secret that cannot be opened: its key was removed from configuration, or it was altered. */
+export interface SecretUnreadable {
+  readonly _tag: 'SecretUnreadable';
+  readonly message: string;
+}

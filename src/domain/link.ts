@@ -11,6 +11,45 @@ import type { LinkId, PipedriveId, VendorId } from './ids.js';
  */
 export type LinkStatus = 'pending' | 'active' | 'needs_reauth' | 'removed';
 
+export interface SealedSecretBrand {
+  readonly SealedSecret: unique symbol;
+}
+/**
+ * A secret (an OAuth token) as it is stored: encrypted (a JWE compact string). Only the
+ * `TokenCipher` port turns it back into the secret; the store never sees the plaintext.
+ */
+export type SealedSecret = string & SealedSecretBrand;
+
+/** Our authorization to call Pipedrive's API for this user. */
+export interface PipedriveGrant {
+  /** Where the user's company is served, with scheme: `https://acme.pipedrive.com`. */
+  readonly apiDomain: string;
+  readonly accessToken: SealedSecret;
+  readonly refreshToken: SealedSecret;
+  /** When the access token stops working. */
+  readonly expiresAt: Date;
+}
+
+/** Our authorization to act at the vendor for this user, for vendors that need one (Zoom). */
+export interface VendorGrant {
+  readonly accessToken: SealedSecret;
+  readonly refreshToken?: SealedSecret;
+  readonly expiresAt?: Date;
+  /** The user's id at the vendor, to match the vendor's own notifications (deauthorization). */
+  readonly vendorUserId?: string;
+}
+
+export type GrantKind = 'pipedrive' | 'vendor';
+
+/**
+ * Who may refresh a grant right now, and until when. Stored with the link so that one refresh at a
+ * time holds across every process sharing the store; an expired lease is free to take.
+ */
+export interface RefreshLease {
+  readonly holder: string;
+  readonly until: Date;
+}
+
 export interface Link {
   readonly linkId: LinkId;
   readonly companyId: PipedriveId;
@@ -19,6 +58,9 @@ export interface Link {
   readonly status: LinkStatus;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  readonly pipedrive?: PipedriveGrant;
+  readonly vendorGrant?: VendorGrant;
+  readonly leases?: { readonly pipedrive?: RefreshLease; readonly vendor?: RefreshLease };
 }
 
 export interface NewLinkInput {

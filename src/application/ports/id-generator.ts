@@ -4,5 +4,7 @@ import type { LinkId, MeetingId } from '../../domain/ids.js';
 export interface IdGenerator {
   linkId(): LinkId;
   meetingId(): MeetingId;
+  /** A unique, unguessable name for one holder of a refresh lease. */
+  leaseHolder(): string;
 }
 export const IdGenerator = Symbol('IdGenerator');

@@ -32,6 +32,31 @@ export interface VendorMeetingRef {
   readonly vendorRef: string;
 }
 
+/** Tokens a vendor's OAuth server gave us, plaintext: seal them before storing. */
+export interface VendorTokens {
+  readonly accessToken: string;
+  readonly refreshToken?: string | undefined;
+  readonly expiresInSeconds?: number | undefined;
+  /** The user's id at the vendor, when the vendor tells it. */
+  readonly vendorUserId?: string | undefined;
+}
+
+/**
+ * What a vendor needs from the user at install.
+ * - `none`: nothing (stub, Jitsi): the install goes straight to registration with Pipedrive.
+ * - `oauth`: the user authorizes us at the vendor (Zoom): we redirect there and exchange the code
+ *   that comes back at `/oauth/vendor/callback`.
+ */
+export type VendorConnection =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'oauth';
+      authorizeUrl(state: string, redirectUri: string): string;
+      exchangeCode(code: string, redirectUri: string, signal: AbortSignal): TE.TaskEither<VendorError, VendorTokens>;
+      /** Revokes our grant at the vendor (uninstall), where the vendor has a revoke call. */
+      revoke?(tokens: VendorTokens, signal: AbortSignal): TE.TaskEither<VendorError, void>;
+    };
+
 /**
  * One video vendor. The promises every adapter keeps (checked by the vendor contract suite):
  * - `createMeeting` returns a join URL for the given details, or a tagged error; never throws for a
@@ -45,6 +70,7 @@ export interface VideoVendor {
   readonly id: VendorId;
   /** How people call it: "Zoom". */
   readonly displayName: string;
+  readonly connection: VendorConnection;
   createMeeting(call: VendorCall, input: NewVendorMeeting): TE.TaskEither<VendorError, VendorMeeting>;
   updateMeeting(call: VendorCall, ref: VendorMeetingRef, details: MeetingDetails): TE.TaskEither<VendorError, void>;
   deleteMeeting(call: VendorCall, ref: VendorMeetingRef): TE.TaskEither<VendorError, void>;
