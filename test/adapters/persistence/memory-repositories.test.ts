@@ -1,7 +1,13 @@
+import { expect } from 'chai';
+
 import { MemoryLinkRepository } from '../../../src/adapters/persistence/memory/memory-link-repository.js';
 import { MemoryMeetingRepository } from '../../../src/adapters/persistence/memory/memory-meeting-repository.js';
+import { MemoryUsedOAuthStates } from '../../../src/adapters/persistence/memory/memory-used-oauth-states.js';
 import { describeLinkRepositoryContract } from '../../contract/link-repository.contract.js';
 import { describeMeetingRepositoryContract } from '../../contract/meeting-repository.contract.js';
+import { describeUsedOAuthStatesContract } from '../../contract/used-oauth-states.contract.js';
+import { expectRight } from '../../support/either.js';
+import { T0 } from '../../support/fixtures.js';
 
 const nothingToClean = (): Promise<void> => Promise.resolve();
 
@@ -12,3 +18,40 @@ describeLinkRepositoryContract('MemoryLinkRepository', () =>
 describeMeetingRepositoryContract('MemoryMeetingRepository', () =>
   Promise.resolve({ repo: new MemoryMeetingRepository(), cleanup: nothingToClean }),
 );
+
+describeUsedOAuthStatesContract('MemoryUsedOAuthStates', () =>
+  Promise.resolve({ states: new MemoryUsedOAuthStates(), cleanup: nothingToClean }),
+);
+
+describe('MemoryUsedOAuthStates, memory only', () => {
+  const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
+
+  it('forgets a state once it has expired, so memory holds only valid ones', async () => {
+    let now = minutes(0);
+    const states = new MemoryUsedOAuthStates({ now: () => now });
+    expectRight(await states.consume('early', minutes(10))());
+    expectRight(await states.consume('late', minutes(20))());
+
+    now = minutes(9);
+    expect(expectRight(await states.consume('early', minutes(10))())).to.equal(false);
+    expect(states.size).to.equal(2);
+
+    now = minutes(10);
+    expectRight(await states.consume('other', minutes(30))());
+    expect(states.size).to.equal(2); // 'early' went, 'other' came
+
+    now = minutes(30);
+    expectRight(await states.consume('last', minutes(40))());
+    expect(states.size).to.equal(1);
+  });
+
+  it('takes an expired id as new once forgotten (the verifier refuses expired states before)', async () => {
+    let now = minutes(0);
+    const states = new MemoryUsedOAuthStates({ now: () => now });
+    expectRight(await states.consume('state', minutes(10))());
+
+    now = minutes(11);
+
+    expect(expectRight(await states.consume('state', minutes(10))())).to.equal(true);
+  });
+});

@@ -3,22 +3,32 @@ import { inspect } from 'node:util';
 
 import { expect } from 'chai';
 import type * as E from 'fp-ts/lib/Either.js';
-import type { Db, Document } from 'mongodb';
+import type { Db, Document, Filter, FindOneAndUpdateOptions, UpdateFilter } from 'mongodb';
 
 import { ensureMongoIndexes } from '../../../src/adapters/persistence/mongo/indexes.js';
 import { MongoLinkRepository } from '../../../src/adapters/persistence/mongo/mongo-link-repository.js';
 import { MongoMeetingRepository } from '../../../src/adapters/persistence/mongo/mongo-meeting-repository.js';
+import { MongoUsedOAuthStates } from '../../../src/adapters/persistence/mongo/mongo-used-oauth-states.js';
 import { connectMongo, type MongoConnection } from '../../../src/infrastructure/mongo-connection.js';
 import { describeLinkRepositoryContract } from '../../contract/link-repository.contract.js';
 import { describeMeetingRepositoryContract } from '../../contract/meeting-repository.contract.js';
-import { expectLeft, expectRight } from '../../support/either.js';
-import { aLink, aMeeting, aPipedriveId } from '../../support/fixtures.js';
+import { describeUsedOAuthStatesContract } from '../../contract/used-oauth-states.contract.js';
+import type { PipedriveGrant, SealedSecret } from '../../../src/domain/link.js';
+import { expectLeft, expectNone, expectRight, expectSome } from '../../support/either.js';
+import { aLink, aMeeting, aPipedriveId, T1, T2 } from '../../support/fixtures.js';
 import { mongoTarget, testMongoUri } from '../../support/mongo.js';
 
 /** What the tests write behind the repositories' backs: our string ids, any other fields. */
 interface RawDocument extends Document {
   _id: string;
 }
+
+const aGrant = (): PipedriveGrant => ({
+  apiDomain: 'https://acme.pipedrive.com',
+  accessToken: `sealed-access-${randomUUID()}` as SealedSecret,
+  refreshToken: `sealed-refresh-${randomUUID()}` as SealedSecret,
+  expiresAt: T2,
+});
 
 /** The error a task's promise rejected with; fails when it resolved instead. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
@@ -74,6 +84,11 @@ describe(`Mongo repositories against ${mongoTarget()}`, () => {
     return { repo: new MongoMeetingRepository(db), cleanup };
   });
 
+  describeUsedOAuthStatesContract('MongoUsedOAuthStates', async () => {
+    const { db, cleanup } = await freshDb();
+    return { states: new MongoUsedOAuthStates(db), cleanup };
+  });
+
   describe('Mongo only', () => {
     let db: Db;
     let cleanup: () => Promise<void>;
@@ -103,16 +118,20 @@ describe(`Mongo repositories against ${mongoTarget()}`, () => {
       });
       expect(meetings.get('meetings_link')).to.deep.include({ key: { linkId: 1 } });
       expect(meetings.get('meetings_link')?.['unique']).not.to.equal(true);
+
+      const states = await indexesOf('oauth_states');
+      expect(states.get('oauth_states_expiry')).to.deep.include({ key: { expiresAt: 1 }, expireAfterSeconds: 0 });
     });
 
     it('ensureMongoIndexes may run again: nothing changes', async () => {
-      const before = { links: await indexesOf('links'), meetings: await indexesOf('meetings') };
+      const collections = ['links', 'meetings', 'oauth_states'];
+      const before = await Promise.all(collections.map(async (name) => [...(await indexesOf(name)).keys()]));
 
       expectRight(await ensureMongoIndexes(db)());
       expectRight(await ensureMongoIndexes(db)());
 
-      expect([...(await indexesOf('links')).keys()]).to.have.members([...before.links.keys()]);
-      expect([...(await indexesOf('meetings')).keys()]).to.have.members([...before.meetings.keys()]);
+      const after = await Promise.all(collections.map(async (name) => [...(await indexesOf(name)).keys()]));
+      expect(after).to.deep.equal(before);
     });
 
     it('stores ids as strings, _id included, and dates as BSON dates', async () => {
@@ -128,6 +147,142 @@ describe(`Mongo repositories against ${mongoTarget()}`, () => {
       expect(rawMeeting).to.deep.include({ _id: meeting.meetingId, vendorRef: '85746065432123456' });
       expect(rawMeeting).not.to.have.property('password');
       expect(rawMeeting).not.to.have.property('deletedAt');
+    });
+
+    it('stores sealed tokens as strings and grant dates as BSON dates, and leaves absent fields out', async () => {
+      const repo = new MongoLinkRepository(db);
+      const link = aLink({ status: 'pending' });
+      expectRight(await repo.insert(link)());
+      const grant = {
+        apiDomain: 'https://acme.pipedrive.com',
+        accessToken: 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..access' as SealedSecret,
+        refreshToken: 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..refresh' as SealedSecret,
+        expiresAt: T2,
+      };
+      expectRight(await repo.saveInstall(link, grant, T2)());
+      expectSome(expectRight(await repo.setVendorGrant(link.linkId, { accessToken: grant.accessToken }, T2)()));
+      expectSome(expectRight(await repo.acquireLease(link.linkId, 'vendor', 'worker-1', T1, T2)()));
+
+      const raw = await db.collection<RawDocument>('links').findOne({ _id: link.linkId });
+
+      expect(raw?.['pipedrive']).to.deep.equal(grant);
+      expect(raw?.['pipedrive']?.expiresAt).to.be.instanceOf(Date);
+      expect(raw?.['vendorGrant']).to.deep.equal({ accessToken: grant.accessToken });
+      expect(raw?.['leases']).to.deep.equal({ vendor: { holder: 'worker-1', until: T2 } });
+      expect(raw?.['leases']?.vendor?.until).to.be.instanceOf(Date);
+
+      expectRight(await repo.releaseLease(link.linkId, 'vendor', 'worker-1')());
+      const released = expectSome(expectRight(await repo.findById(link.linkId)()));
+      expect(released).not.to.have.property('leases');
+    });
+
+    it('stores a used OAuth state as its id and a BSON date, for the TTL index', async () => {
+      const expiresAt = new Date(Date.now() + 600_000);
+      expectRight(await new MongoUsedOAuthStates(db).consume('state-id-1', expiresAt)());
+
+      const raw = await db.collection<RawDocument>('oauth_states').findOne({ _id: 'state-id-1' });
+
+      expect(raw).to.deep.equal({ _id: 'state-id-1', expiresAt });
+    });
+
+    /**
+     * A repository whose links collection lets `meanwhile` run just before saveInstall's upsert:
+     * what another instance may do between the two writes, made to happen every time.
+     */
+    const racedRepo = (meanwhile: () => Promise<unknown>): MongoLinkRepository => {
+      const links = db.collection('links');
+      let raced = false;
+      const collection = new Proxy(links, {
+        get(target, property) {
+          if (property === 'findOneAndUpdate') {
+            return async (filter: Filter<Document>, update: UpdateFilter<Document>, options: FindOneAndUpdateOptions) => {
+              if (!raced && options.upsert === true) {
+                raced = true;
+                await meanwhile();
+              }
+              return target.findOneAndUpdate(filter, update, options);
+            };
+          }
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      return new MongoLinkRepository(
+        new Proxy(db, {
+          get: (target, property) =>
+            property === 'collection' ? () => collection : (Reflect.get(target, property, target) as unknown),
+        }),
+      );
+    };
+
+    it('saveInstall finds the link another instance inserted as active between its two writes', async () => {
+      const candidate = aLink({ status: 'pending' });
+      const theirs = aLink({ companyId: candidate.companyId, userId: candidate.userId, status: 'active' });
+      const grant = aGrant();
+      const repo = racedRepo(() => new MongoLinkRepository(db).insert(theirs)());
+
+      const saved = expectRight(await repo.saveInstall(candidate, grant, T2)());
+
+      const expected = { ...theirs, pipedrive: grant, updatedAt: T2 };
+      expect(saved).to.deep.equal(expected);
+      expect(expectSome(expectRight(await repo.findById(theirs.linkId)()))).to.deep.equal(expected);
+      expectNone(expectRight(await repo.findById(candidate.linkId)()));
+    });
+
+    it('saveInstall keeps a link active that another instance activated between its two writes', async () => {
+      const link = aLink({ status: 'pending' });
+      expectRight(await new MongoLinkRepository(db).insert(link)());
+      const grant = aGrant();
+      const repo = racedRepo(() => new MongoLinkRepository(db).setStatus(link.linkId, 'active', T1)());
+
+      const saved = expectRight(await repo.saveInstall(aLink({ companyId: link.companyId, userId: link.userId }), grant, T2)());
+
+      expect(saved).to.deep.equal({ ...link, status: 'active', pipedrive: grant, updatedAt: T2 });
+    });
+
+    it("saveInstall throws, as a defect, when the candidate's id is another user's link", async () => {
+      const other = aLink();
+      const repo = new MongoLinkRepository(db);
+      expectRight(await repo.insert(other)());
+
+      const error = await rejectionOf(repo.saveInstall(aLink({ linkId: other.linkId }), aGrant(), T2)());
+
+      expect(error.message).to.contain('links').and.to.contain(other.linkId);
+      expect(expectSome(expectRight(await repo.findById(other.linkId)()))).to.deep.equal(other);
+    });
+
+    it('throws, naming the field, when a stored grant holds null or a token that is not a string', async () => {
+      const link = aLink();
+      const stored = {
+        _id: link.linkId,
+        linkId: link.linkId,
+        companyId: link.companyId,
+        userId: link.userId,
+        vendor: link.vendor,
+        status: link.status,
+        createdAt: link.createdAt,
+        updatedAt: link.updatedAt,
+      };
+      const other = aLink();
+      await db.collection<RawDocument>('links').insertMany([
+        { ...stored, vendorGrant: null },
+        {
+          ...stored,
+          _id: other.linkId,
+          linkId: other.linkId,
+          userId: other.userId,
+          pipedrive: { ...aGrant(), refreshToken: 987_654_321 },
+        },
+      ]);
+      const repo = new MongoLinkRepository(db);
+
+      const nullGrant = await rejectionOf(repo.findById(link.linkId)());
+      expect(nullGrant.message).to.contain(link.linkId).and.to.contain('vendorGrant').and.to.contain('null');
+      const badToken = await rejectionOf(repo.findById(other.linkId)());
+      expect(badToken.message)
+        .to.contain('pipedrive.refreshToken')
+        .and.to.contain('got number')
+        .and.not.to.contain('987654321');
     });
 
     it('refuses a second meeting with the same vendor reference as a defect, not as a store failure', async () => {
@@ -249,6 +404,16 @@ describe('Mongo repositories when the store is unreachable', () => {
     expectStoreUnavailable(await repo.insert(link)());
     expectStoreUnavailable(await repo.setStatus(link.linkId, 'active', link.updatedAt)());
     expectStoreUnavailable(await repo.remove(link.linkId)());
+    expectStoreUnavailable(await repo.saveInstall(link, aGrant(), link.updatedAt)());
+    expectStoreUnavailable(await repo.setVendorGrant(link.linkId, undefined, link.updatedAt)());
+    expectStoreUnavailable(await repo.dropGrants(link.linkId, 'removed', link.updatedAt)());
+    expectStoreUnavailable(await repo.acquireLease(link.linkId, 'pipedrive', 'me', T1, T2)());
+    expectStoreUnavailable(await repo.completeRefresh(link.linkId, 'me', { kind: 'pipedrive', grant: aGrant() }, T2)());
+    expectStoreUnavailable(await repo.releaseLease(link.linkId, 'vendor', 'me')());
+  });
+
+  it('answers StoreUnavailable from the used OAuth states', async () => {
+    expectStoreUnavailable(await new MongoUsedOAuthStates(connection.db).consume('state', new Date())());
   });
 
   it('answers StoreUnavailable from every meeting repository method', async () => {

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 
 import { LinkId, MeetingId, PipedriveId, VendorId } from '../../../domain/ids.js';
-import type { Link } from '../../../domain/link.js';
+import type { Link, PipedriveGrant, RefreshLease, SealedSecret, VendorGrant } from '../../../domain/link.js';
 import type { Meeting } from '../../../domain/meeting.js';
 import { DurationMinutes, Topic } from '../../../domain/meeting-details.js';
 
@@ -15,6 +15,7 @@ import { DurationMinutes, Topic } from '../../../domain/meeting-details.js';
 
 export const LINKS = 'links';
 export const MEETINGS = 'meetings';
+export const OAUTH_STATES = 'oauth_states';
 
 const isValidDate = (u: unknown): u is Date => u instanceof Date && !Number.isNaN(u.getTime());
 
@@ -28,20 +29,63 @@ const BsonDate = new t.Type<Date, Date, unknown>(
 
 const LinkStatusField = t.keyof({ pending: null, active: null, needs_reauth: null, removed: null }, 'LinkStatus');
 
-export const LinkDocument = t.type(
-  {
-    _id: LinkId,
-    linkId: LinkId,
-    companyId: PipedriveId,
-    userId: PipedriveId,
-    vendor: VendorId,
-    status: LinkStatusField,
-    createdAt: BsonDate,
-    updatedAt: BsonDate,
-  },
+const isSealed = (u: unknown): u is SealedSecret => typeof u === 'string' && u !== '';
+
+/**
+ * A sealed (encrypted) token, stored as the string the cipher made: the store never opens it, so
+ * all it can check is that one is there.
+ */
+const SealedSecretField = new t.Type<SealedSecret, string, unknown>(
+  'SealedSecret',
+  isSealed,
+  (u, c) => (isSealed(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+const PipedriveGrantDocument = t.type(
+  { apiDomain: t.string, accessToken: SealedSecretField, refreshToken: SealedSecretField, expiresAt: BsonDate },
+  'PipedriveGrantDocument',
+);
+type PipedriveGrantDocument = t.TypeOf<typeof PipedriveGrantDocument>;
+
+const VendorGrantDocument = t.intersection(
+  [
+    t.type({ accessToken: SealedSecretField }),
+    t.partial({ refreshToken: SealedSecretField, expiresAt: BsonDate, vendorUserId: t.string }),
+  ],
+  'VendorGrantDocument',
+);
+type VendorGrantDocument = t.TypeOf<typeof VendorGrantDocument>;
+
+const RefreshLeaseDocument = t.type({ holder: t.string, until: BsonDate }, 'RefreshLeaseDocument');
+type RefreshLeaseDocument = t.TypeOf<typeof RefreshLeaseDocument>;
+
+const LeasesDocument = t.partial({ pipedrive: RefreshLeaseDocument, vendor: RefreshLeaseDocument }, 'LeasesDocument');
+type LeasesDocument = t.TypeOf<typeof LeasesDocument>;
+
+export const LinkDocument = t.intersection(
+  [
+    t.type({
+      _id: LinkId,
+      linkId: LinkId,
+      companyId: PipedriveId,
+      userId: PipedriveId,
+      vendor: VendorId,
+      status: LinkStatusField,
+      createdAt: BsonDate,
+      updatedAt: BsonDate,
+    }),
+    t.partial({ pipedrive: PipedriveGrantDocument, vendorGrant: VendorGrantDocument, leases: LeasesDocument }),
+  ],
   'LinkDocument',
 );
 export type LinkDocument = t.TypeOf<typeof LinkDocument>;
+
+/** A used OAuth `state`, kept until it expires (a TTL index deletes it then); never read back. */
+export interface OAuthStateDocument {
+  readonly _id: string;
+  readonly expiresAt: Date;
+}
 
 const MeetingDetailsDocument = t.type(
   { topic: Topic, start: BsonDate, durationMinutes: DurationMinutes },
@@ -80,6 +124,46 @@ export function toLinkDocument(link: Link): LinkDocument {
     status: link.status,
     createdAt: link.createdAt,
     updatedAt: link.updatedAt,
+    ...optional('pipedrive', link.pipedrive === undefined ? undefined : pipedriveGrantFields(link.pipedrive)),
+    ...optional('vendorGrant', link.vendorGrant === undefined ? undefined : vendorGrantFields(link.vendorGrant)),
+    ...optional('leases', leasesFields(link.leases ?? {})),
+  };
+}
+
+/*
+ * Grants and leases have the same shape in the domain and in a document, and are copied field by
+ * field in both directions: a property the domain object
+ * happens to carry never reaches the store, one the store happens to hold never reaches the domain,
+ * and an optional field left `undefined` is left out rather than stored as null by the driver.
+ */
+
+export function pipedriveGrantFields(grant: PipedriveGrant): PipedriveGrantDocument & PipedriveGrant {
+  return {
+    apiDomain: grant.apiDomain,
+    accessToken: grant.accessToken,
+    refreshToken: grant.refreshToken,
+    expiresAt: grant.expiresAt,
+  };
+}
+
+export function vendorGrantFields(grant: VendorGrant): VendorGrantDocument & VendorGrant {
+  return {
+    accessToken: grant.accessToken,
+    ...optional('refreshToken', grant.refreshToken),
+    ...optional('expiresAt', grant.expiresAt),
+    ...optional('vendorUserId', grant.vendorUserId),
+  };
+}
+
+export const leaseFields = (lease: RefreshLease): RefreshLeaseDocument => ({ holder: lease.holder, until: lease.until });
+
+/** `undefined` when no lease is held, so that "no leases" is stored as no field at all. */
+function leasesFields(leases: NonNullable<Link['leases']>): LeasesDocument | undefined {
+  const { pipedrive, vendor } = leases;
+  if (pipedrive === undefined && vendor === undefined) return undefined;
+  return {
+    ...optional('pipedrive', pipedrive === undefined ? undefined : leaseFields(pipedrive)),
+    ...optional('vendor', vendor === undefined ? undefined : leaseFields(vendor)),
   };
 }
 
@@ -92,7 +176,17 @@ export function fromLinkDocument(doc: LinkDocument): Link {
     status: doc.status,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    ...optional('pipedrive', doc.pipedrive === undefined ? undefined : pipedriveGrantFields(doc.pipedrive)),
+    ...optional('vendorGrant', doc.vendorGrant === undefined ? undefined : vendorGrantFields(doc.vendorGrant)),
+    // Freeing the last lease with $unset leaves `leases: {}` behind; the domain spells that as no
+    // `leases` at all, as the memory adapter does.
+    ...optional('leases', leasesFields(doc.leases ?? {})),
   };
+}
+
+/** `{ [key]: value }`, or nothing at all when the value is absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
 }
 
 /** Everything but `_id`: what a replacement writes (the server keeps the `_id` it matched). */

@@ -2,7 +2,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Db } from 'mongodb';
 
 import type { StoreUnavailable } from '../../../domain/errors.js';
-import { LINKS, MEETINGS } from './documents.js';
+import { LINKS, MEETINGS, OAUTH_STATES } from './documents.js';
 import { guarded } from './errors.js';
 
 /**
@@ -14,6 +14,8 @@ import { guarded } from './errors.js';
  *   instances inserting at the same moment.
  * - meetings (vendor, vendorRef), unique: lookups from the vendor's side find exactly one meeting.
  * - meetings (linkId): uninstall deletes a link's meetings without a collection scan.
+ * - oauth_states (expiresAt), TTL 0: the server deletes a used state once it has expired (each
+ *   document's own `expiresAt` is its deadline), so the collection holds minutes of states only.
  */
 export const ensureMongoIndexes = (db: Db): TE.TaskEither<StoreUnavailable, void> =>
   guarded('ensureMongoIndexes', async () => {
@@ -24,4 +26,7 @@ export const ensureMongoIndexes = (db: Db): TE.TaskEither<StoreUnavailable, void
       { key: { vendor: 1, vendorRef: 1 }, name: 'meetings_vendor_ref_unique', unique: true },
       { key: { linkId: 1 }, name: 'meetings_link' },
     ]);
+    await db
+      .collection(OAUTH_STATES)
+      .createIndexes([{ key: { expiresAt: 1 }, name: 'oauth_states_expiry', expireAfterSeconds: 0 }]);
   });
