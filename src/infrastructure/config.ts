@@ -25,6 +25,10 @@ export interface AppConfig {
   readonly mongoDbName: string;
   /** 32 bytes; encrypts stored tokens and signs OAuth state. */
   readonly encryptionKey: Uint8Array;
+  /** Retired keys: they still open what they sealed, never seal. */
+  readonly previousEncryptionKeys: readonly Uint8Array[];
+  /** Budget of each call to Pipedrive's OAuth server and API. */
+  readonly pipedriveTimeoutMs: number;
   readonly logLevel: string;
   readonly requestTimeoutMs: number;
   readonly bodyLimitBytes: number;
@@ -48,6 +52,7 @@ export const SETTINGS = {
   REQUEST_TIMEOUT_MS: 8000,
   BODY_LIMIT_BYTES: 16384,
   SHUTDOWN_GRACE_MS: 10000,
+  PIPEDRIVE_TIMEOUT_MS: 5000,
   TRUST_PROXY: false,
 } as const;
 
@@ -117,7 +122,12 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     problems.push(`MONGODB_DB must be 1 to 63 letters, digits, _ or - (got ${JSON.stringify(mongoDbName)})`);
   }
 
-  const encryptionKey = decodeKey(required('ENCRYPTION_KEY', DEVELOPMENT_ENCRYPTION_KEY), problems);
+  const encryptionKey = decodeKey('ENCRYPTION_KEY', required('ENCRYPTION_KEY', DEVELOPMENT_ENCRYPTION_KEY), problems);
+  const previousEncryptionKeys = (given('ENCRYPTION_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '')
+    .map((key) => decodeKey('ENCRYPTION_KEYS_PREVIOUS', key, problems));
 
   const logLevel = given('LOG_LEVEL') ?? SETTINGS.LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -143,6 +153,8 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     ...(mongoUri === undefined ? {} : { mongo: { uri: mongoUri, dbName: mongoDbName } }),
     mongoDbName,
     encryptionKey,
+    previousEncryptionKeys,
+    pipedriveTimeoutMs: integer('PIPEDRIVE_TIMEOUT_MS', SETTINGS.PIPEDRIVE_TIMEOUT_MS, 100, 60000),
     logLevel,
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', SETTINGS.REQUEST_TIMEOUT_MS, 100, 60000),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', SETTINGS.BODY_LIMIT_BYTES, 256, 1048576),
@@ -152,11 +164,12 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
   return problems.length > 0 ? E.left(problems) : E.right(config);
 }
 
-function decodeKey(value: string, problems: string[]): Uint8Array {
+function decodeKey(name: string, value: string, problems: string[]): Uint8Array {
   const bytes = /^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
   if (bytes.length !== 32) {
     // The value is a secret: its length is said, never its content.
-    problems.push(`ENCRYPTION_KEY must be 32 random bytes in base64url (43 characters); got ${value.length} characters`);
+    const each = name === 'ENCRYPTION_KEY' ? '' : ' each';
+    problems.push(`${name} must${each} be 32 random bytes in base64url (43 characters); got ${value.length} characters`);
   }
   return new Uint8Array(bytes);
 }

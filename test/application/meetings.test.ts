@@ -56,6 +56,9 @@ class CountingIds implements IdGenerator {
     this.meetings += 1;
     return decoded(MeetingId, `meeting-${String(this.meetings).padStart(10, '0')}`);
   }
+  leaseHolder(): string {
+    return `holder-${this.links + this.meetings}`;
+  }
 }
 
 type VendorCallRecord =
@@ -68,10 +71,12 @@ class RecordingVendor implements VideoVendor {
   readonly calls: VendorCallRecord[] = [];
   readonly id;
   readonly displayName;
+  readonly connection;
 
   constructor(private readonly inner: VideoVendor) {
     this.id = inner.id;
     this.displayName = inner.displayName;
+    this.connection = inner.connection;
   }
 
   createMeeting(call: VendorCall, input: NewVendorMeeting): TE.TaskEither<VendorError, VendorMeeting> {
@@ -389,6 +394,7 @@ describe('CreateMeeting', () => {
     const deaf: VideoVendor = {
       id: w.vendor.id,
       displayName: w.vendor.displayName,
+      connection: w.vendor.connection,
       createMeeting: (call, input) => w.vendor.createMeeting({ ...call, signal: noDeadline() }, input),
       updateMeeting: (call, ref, d) => w.vendor.updateMeeting(call, ref, d),
       deleteMeeting: (call, ref) => w.vendor.deleteMeeting(call, ref),

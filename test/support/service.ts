@@ -9,10 +9,12 @@ import { LinkRepository } from '../../src/application/ports/link-repository.js';
 import { MeetingRepository } from '../../src/application/ports/meeting-repository.js';
 import { StubFaults } from '../../src/adapters/vendors/stub/stub-faults.js';
 import { vendorPlugins } from '../../src/adapters/vendors/registry.js';
+import type { VendorPlugin } from '../../src/adapters/vendors/vendor-plugin.js';
 import type { LinkId, PipedriveId, VendorId } from '../../src/domain/ids.js';
 import { type LinkStatus, newPendingLink, withLinkStatus } from '../../src/domain/link.js';
 import { type AppConfig, type Env, loadConfig } from '../../src/infrastructure/config.js';
 import { buildContainer } from '../../src/infrastructure/container/container.js';
+import { createLogger } from '../../src/infrastructure/logger.js';
 import { HttpApp } from '../../src/infrastructure/container/http.module.js';
 import { openStore, type Store } from '../../src/infrastructure/store.js';
 
@@ -21,7 +23,7 @@ export const CLIENT_SECRET = 'test-client-secret';
 export const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 /** The configuration a test deployment runs with: explicit credentials, silent logs, stub vendor. */
-export function testConfig(env: Env = {}): AppConfig {
+export function testConfig(env: Env = {}, plugins: readonly VendorPlugin[] = vendorPlugins): AppConfig {
   const loaded = loadConfig(
     {
       PIPEDRIVE_CLIENT_ID: CLIENT_ID,
@@ -30,7 +32,7 @@ export function testConfig(env: Env = {}): AppConfig {
       LOG_LEVEL: 'silent',
       ...env,
     },
-    vendorPlugins,
+    plugins,
   );
   if (E.isLeft(loaded)) throw new Error(`test configuration refused: ${loaded.left.join('; ')}`);
   return loaded.right;
@@ -53,9 +55,20 @@ export interface TestDeployment {
 let nextUser = 1;
 
 /** A whole deployment, built by the same composition root as production, minus the listening socket. */
-export async function testDeployment(env: Env = {}): Promise<TestDeployment> {
-  const config = testConfig(env);
-  const logger = pino({ level: 'silent' });
+export interface TestDeploymentOptions {
+  /** Vendors beyond the registry's (a test-only OAuth vendor, say). */
+  readonly plugins?: readonly VendorPlugin[];
+  /** Receives every log line as JSON text (at debug level and above). */
+  readonly logLines?: string[];
+}
+
+export async function testDeployment(env: Env = {}, options: TestDeploymentOptions = {}): Promise<TestDeployment> {
+  const config = testConfig(env, [...vendorPlugins, ...(options.plugins ?? [])]);
+  const lines = options.logLines;
+  const logger =
+    lines === undefined
+      ? pino({ level: 'silent' })
+      : createLogger('debug', { write: (line: string) => void lines.push(line) });
   const store = await openStore(config, logger);
   const container = buildContainer(config, logger, store);
   const app = container.get<HttpApp>(HttpApp);

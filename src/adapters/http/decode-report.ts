@@ -25,8 +25,14 @@ export function describeDecodeErrors(errors: t.Errors, root = 'body'): string {
   return [...byField.values()].join('; ');
 }
 
+/** Codecs of the HTTP edge's own bodies (uninstall), beside the domain's meeting values. */
+const EDGE_EXPECTED: Readonly<Record<string, string>> = {
+  PipedriveId: 'a positive whole number (or a string of digits)',
+  string: 'a string',
+};
+
 function expectation(codecName: string): string {
-  return EXPECTED[codecName] ?? codecName;
+  return EXPECTED[codecName] ?? EDGE_EXPECTED[codecName] ?? codecName;
 }
 
 function shown(value: unknown): string {

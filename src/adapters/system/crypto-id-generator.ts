@@ -12,4 +12,8 @@ export class CryptoIdGenerator implements IdGenerator {
   meetingId(): MeetingId {
     return randomBytes(16).toString('base64url') as MeetingId;
   }
+
+  leaseHolder(): string {
+    return `${process.pid}-${randomBytes(12).toString('base64url')}`;
+  }
 }

@@ -3,11 +3,21 @@ import { ContainerModule } from 'inversify';
 import { CreateMeeting } from '../../application/meetings/create-meeting.js';
 import { DeleteMeeting } from '../../application/meetings/delete-meeting.js';
 import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
+import { CompleteInstall } from '../../application/install/complete-install.js';
+import { CompleteVendorConnection } from '../../application/install/complete-vendor-connection.js';
+import { DisconnectLink } from '../../application/install/disconnect-link.js';
+import { InstallSettings } from '../../application/install/install-settings.js';
+import { PipedriveCredentials } from '../../application/install/pipedrive-credentials.js';
+import { StartInstall } from '../../application/install/start-install.js';
+import { Uninstall } from '../../application/install/uninstall.js';
 import { Clock } from '../../application/ports/clock.js';
 import { IdGenerator } from '../../application/ports/id-generator.js';
 import { LinkRepository } from '../../application/ports/link-repository.js';
 import { Logger } from '../../application/ports/logger.js';
 import { MeetingRepository } from '../../application/ports/meeting-repository.js';
+import { OAuthStateSigner, UsedOAuthStates } from '../../application/ports/oauth-state.js';
+import { PipedriveApi } from '../../application/ports/pipedrive-api.js';
+import { TokenCipher } from '../../application/ports/token-cipher.js';
 import { VideoVendor } from '../../application/ports/video-vendor.js';
 
 /**
@@ -37,3 +47,67 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     )
     .inSingletonScope();
 });
+
+/** The install lifecycle: Pipedrive credentials, install, vendor connection, uninstall, disconnect. */
+export const installModule = (settings: InstallSettings): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind<InstallSettings>(InstallSettings).toConstantValue(settings);
+    bind(PipedriveCredentials)
+      .toResolvedValue(
+        (links: LinkRepository, api: PipedriveApi, cipher: TokenCipher, ids: IdGenerator, clock: Clock, logger: Logger) =>
+          new PipedriveCredentials(links, api, cipher, ids, clock, logger),
+        [LinkRepository, PipedriveApi, TokenCipher, IdGenerator, Clock, Logger],
+      )
+      .inSingletonScope();
+    bind(StartInstall)
+      .toResolvedValue(
+        (states: OAuthStateSigner, clock: Clock) => new StartInstall(settings, states, clock),
+        [OAuthStateSigner, Clock],
+      )
+      .inSingletonScope();
+    bind(CompleteInstall)
+      .toResolvedValue(
+        (
+          links: LinkRepository,
+          api: PipedriveApi,
+          credentials: PipedriveCredentials,
+          vendor: VideoVendor,
+          cipher: TokenCipher,
+          states: OAuthStateSigner,
+          used: UsedOAuthStates,
+          ids: IdGenerator,
+          clock: Clock,
+        ) => new CompleteInstall(settings, links, api, credentials, vendor, cipher, states, used, ids, clock),
+        [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, IdGenerator, Clock],
+      )
+      .inSingletonScope();
+    bind(CompleteVendorConnection)
+      .toResolvedValue(
+        (
+          links: LinkRepository,
+          api: PipedriveApi,
+          credentials: PipedriveCredentials,
+          vendor: VideoVendor,
+          cipher: TokenCipher,
+          states: OAuthStateSigner,
+          used: UsedOAuthStates,
+          clock: Clock,
+        ) => new CompleteVendorConnection(settings, links, api, credentials, vendor, cipher, states, used, clock),
+        [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, Clock],
+      )
+      .inSingletonScope();
+    bind(Uninstall)
+      .toResolvedValue(
+        (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, cipher: TokenCipher, logger: Logger) =>
+          new Uninstall(links, meetings, vendor, cipher, logger),
+        [LinkRepository, MeetingRepository, VideoVendor, TokenCipher, Logger],
+      )
+      .inSingletonScope();
+    bind(DisconnectLink)
+      .toResolvedValue(
+        (links: LinkRepository, api: PipedriveApi, credentials: PipedriveCredentials, clock: Clock, logger: Logger) =>
+          new DisconnectLink(links, api, credentials, clock, logger),
+        [LinkRepository, PipedriveApi, PipedriveCredentials, Clock, Logger],
+      )
+      .inSingletonScope();
+  });

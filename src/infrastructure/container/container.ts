@@ -3,10 +3,11 @@ import type { Logger as Pino } from 'pino';
 
 import type { AppConfig } from '../config.js';
 import type { Store } from '../store.js';
-import { applicationModule } from './application.module.js';
+import { applicationModule, installModule } from './application.module.js';
 import { coreModule } from './core.module.js';
 import { httpModule } from './http.module.js';
 import { memoryPersistenceModule, mongoPersistenceModule } from './persistence.module.js';
+import { pipedriveModule } from './security.module.js';
 
 /**
  * The composition root: the one place where modules are chosen and loaded. Nothing else resolves
@@ -18,7 +19,15 @@ export function buildContainer(config: AppConfig, logger: Pino, store: Store): C
     coreModule(config, logger, store),
     store.db === undefined ? memoryPersistenceModule() : mongoPersistenceModule(store.db),
     config.vendor.module(config.vendorConfig),
+    pipedriveModule(config),
     applicationModule,
+    installModule({
+      clientId: config.pipedrive.clientId,
+      pipedriveAuthorizeUrl: `${config.pipedrive.oauthUrl}/oauth/authorize`,
+      callbackUrl: `${config.publicBaseUrl}/oauth/callback`,
+      vendorCallbackUrl: `${config.publicBaseUrl}/oauth/vendor/callback`,
+      vendorTimeoutMs: config.requestTimeoutMs,
+    }),
     httpModule,
   );
   return container;

@@ -5,10 +5,15 @@ import type Koa from 'koa';
 import { CreateMeeting } from '../../application/meetings/create-meeting.js';
 import { DeleteMeeting } from '../../application/meetings/delete-meeting.js';
 import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
+import { CompleteInstall } from '../../application/install/complete-install.js';
+import { CompleteVendorConnection } from '../../application/install/complete-vendor-connection.js';
+import { StartInstall } from '../../application/install/start-install.js';
+import { Uninstall } from '../../application/install/uninstall.js';
 import { VideoVendor } from '../../application/ports/video-vendor.js';
 import { createHttpApp } from '../../adapters/http/app.js';
 import { basicCredentialsVerifier } from '../../adapters/http/basic-auth.js';
 import { healthRouter } from '../../adapters/http/health-router.js';
+import { installRouter } from '../../adapters/http/install/install-router.js';
 import { manifestRouter } from '../../adapters/http/manifest-router.js';
 import { reverseApiRouter } from '../../adapters/http/reverse-api/reverse-api-router.js';
 import { HttpRouteContributor } from '../../adapters/http/route-contributor.js';
@@ -33,8 +38,10 @@ export const httpModule = new ContainerModule(({ bind }) => {
         contributor.register(router);
         return router;
       });
+      const verifyCredentials = basicCredentialsVerifier(config.pipedrive.clientId, config.pipedrive.clientSecret);
+      const logger = context.get<RootLogger>(RootLogger);
       return createHttpApp({
-        logger: context.get<RootLogger>(RootLogger),
+        logger,
         trustProxy: config.trustProxy,
         routers: [
           healthRouter(context.get<StoreReadiness>(StoreReadiness), READY_TIMEOUT_MS),
@@ -43,10 +50,21 @@ export const httpModule = new ContainerModule(({ bind }) => {
             createMeeting: context.get(CreateMeeting),
             updateMeeting: context.get(UpdateMeeting),
             deleteMeeting: context.get(DeleteMeeting),
-            verifyCredentials: basicCredentialsVerifier(config.pipedrive.clientId, config.pipedrive.clientSecret),
+            verifyCredentials,
             vendorName: vendor.displayName,
             bodyLimitBytes: config.bodyLimitBytes,
             requestTimeoutMs: config.requestTimeoutMs,
+          }),
+          installRouter({
+            startInstall: context.get(StartInstall),
+            completeInstall: context.get(CompleteInstall),
+            completeVendorConnection: context.get(CompleteVendorConnection),
+            uninstall: context.get(Uninstall),
+            verifyCredentials,
+            clientId: config.pipedrive.clientId,
+            vendorName: vendor.displayName,
+            bodyLimitBytes: config.bodyLimitBytes,
+            logger,
           }),
           ...vendorRoutes,
         ],

@@ -3,16 +3,20 @@ import type { Db } from 'mongodb';
 
 import { LinkRepository } from '../../application/ports/link-repository.js';
 import { MeetingRepository } from '../../application/ports/meeting-repository.js';
+import { UsedOAuthStates } from '../../application/ports/oauth-state.js';
 import { MemoryLinkRepository } from '../../adapters/persistence/memory/memory-link-repository.js';
 import { MemoryMeetingRepository } from '../../adapters/persistence/memory/memory-meeting-repository.js';
+import { MemoryUsedOAuthStates } from '../../adapters/persistence/memory/memory-used-oauth-states.js';
 import { MongoLinkRepository } from '../../adapters/persistence/mongo/mongo-link-repository.js';
 import { MongoMeetingRepository } from '../../adapters/persistence/mongo/mongo-meeting-repository.js';
+import { MongoUsedOAuthStates } from '../../adapters/persistence/mongo/mongo-used-oauth-states.js';
 
 /** The in-process store: development and tests only. */
 export const memoryPersistenceModule = (): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind<LinkRepository>(LinkRepository).toConstantValue(new MemoryLinkRepository());
     bind<MeetingRepository>(MeetingRepository).toConstantValue(new MemoryMeetingRepository());
+    bind<UsedOAuthStates>(UsedOAuthStates).toConstantValue(new MemoryUsedOAuthStates());
   });
 
 /** MongoDB through the official driver; the connection is opened and closed by the caller. */
@@ -20,4 +24,5 @@ export const mongoPersistenceModule = (db: Db): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind<LinkRepository>(LinkRepository).toConstantValue(new MongoLinkRepository(db));
     bind<MeetingRepository>(MeetingRepository).toConstantValue(new MongoMeetingRepository(db));
+    bind<UsedOAuthStates>(UsedOAuthStates).toConstantValue(new MongoUsedOAuthStates(db));
   });

@@ -34,6 +34,7 @@ export interface StubVendorOptions {
 export class StubVideoVendor implements VideoVendor {
   readonly id = STUB_VENDOR_ID;
   readonly displayName = 'Stub Video';
+  readonly connection = { kind: 'none' } as const;
 
   constructor(
     private readonly options: StubVendorOptions,

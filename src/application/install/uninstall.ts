@@ -1,0 +1,79 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+
+import type { StoreUnavailable } from '../../domain/errors.js';
+import type { PipedriveId } from '../../domain/ids.js';
+import type { Link } from '../../domain/link.js';
+import type { LinkRepository } from '../ports/link-repository.js';
+import type { Logger } from '../ports/logger.js';
+import type { MeetingRepository } from '../ports/meeting-repository.js';
+import type { TokenCipher } from '../ports/token-cipher.js';
+import type { VideoVendor } from '../ports/video-vendor.js';
+
+/** How long revoking our grant at the vendor may take during an uninstall. */
+const REVOKE_BUDGET_MS = 5_000;
+
+/**
+ * Pipedrive says the user uninstalled the app: everything we hold for them goes (tokens, meetings,
+ * the link), and our grant at the vendor is revoked where the vendor can. Idempotent: an unknown
+ * user is already uninstalled. The vendor revoke is best effort: the user's data must go even when
+ * the vendor is down, and their grant there is useless to anyone without our tokens.
+ */
+export class Uninstall {
+  constructor(
+    private readonly links: LinkRepository,
+    private readonly meetings: MeetingRepository,
+    private readonly vendor: VideoVendor,
+    private readonly cipher: TokenCipher,
+    private readonly logger: Logger,
+  ) {}
+
+  execute(companyId: PipedriveId, userId: PipedriveId): TE.TaskEither<StoreUnavailable, { readonly removed: boolean }> {
+    return pipe(
+      this.links.findByPipedriveUser(companyId, userId),
+      TE.flatMap(
+        O.match(
+          (): TE.TaskEither<StoreUnavailable, { readonly removed: boolean }> => TE.right({ removed: false }),
+          (link) =>
+            pipe(
+              TE.fromTask(() => this.revokeAtVendor(link)),
+              TE.flatMap(() => this.meetings.removeAllForLink(link.linkId)),
+              TE.flatMap((meetings) =>
+                pipe(
+                  this.links.remove(link.linkId),
+                  TE.map(() => {
+                    this.logger.info({ linkId: link.linkId, meetings }, 'uninstalled: link and its meetings removed');
+                    return { removed: true };
+                  }),
+                ),
+              ),
+            ),
+        ),
+      ),
+    );
+  }
+
+  private async revokeAtVendor(link: Link): Promise<void> {
+    const connection = this.vendor.connection;
+    if (connection.kind !== 'oauth' || connection.revoke === undefined || link.vendorGrant === undefined) return;
+    const accessToken = await this.cipher.open(link.vendorGrant.accessToken)();
+    const refreshToken =
+      link.vendorGrant.refreshToken === undefined ? undefined : await this.cipher.open(link.vendorGrant.refreshToken)();
+    if (E.isLeft(accessToken)) {
+      this.logger.warn({ linkId: link.linkId, reason: accessToken.left.message }, 'vendor grant unreadable; not revoked');
+      return;
+    }
+    const revoked = await connection.revoke(
+      {
+        accessToken: accessToken.right,
+        refreshToken: refreshToken !== undefined && E.isRight(refreshToken) ? refreshToken.right : undefined,
+      },
+      AbortSignal.timeout(REVOKE_BUDGET_MS),
+    )();
+    if (E.isLeft(revoked)) {
+      this.logger.warn({ linkId: link.linkId, vendorError: revoked.left }, 'could not revoke the vendor grant; removed it anyway');
+    }
+  }
+}
