@@ -53,6 +53,16 @@ describe('configuration from the environment', () => {
     expect(Buffer.from(config.encryptionKey).equals(Buffer.alloc(32, 7))).to.equal(true);
   });
 
+  it('reads retired encryption keys, comma-separated, and the Pipedrive timeout', () => {
+    const older = Buffer.alloc(32, 1).toString('base64url');
+    const oldest = Buffer.alloc(32, 2).toString('base64url');
+    const config = loaded({ ENCRYPTION_KEYS_PREVIOUS: ` ${older}, ${oldest} `, PIPEDRIVE_TIMEOUT_MS: '2500' });
+    expect(config.previousEncryptionKeys.map((key) => Buffer.from(key).toString('base64url'))).to.deep.equal([older, oldest]);
+    expect(config.pipedriveTimeoutMs).to.equal(2500);
+    expect(loaded({}).previousEncryptionKeys).to.deep.equal([]);
+    expect(loaded({}).pipedriveTimeoutMs).to.equal(5000);
+  });
+
   it('drops a trailing slash from PUBLIC_BASE_URL', () => {
     expect(loaded({ PUBLIC_BASE_URL: 'https://x.example.com/video/' }).publicBaseUrl).to.equal('https://x.example.com/video');
   });
@@ -80,12 +90,15 @@ describe('configuration from the environment', () => {
     ['MONGODB_DB', { MONGODB_DB: 'a/b' }, /^MONGODB_DB must be/],
     ['ENCRYPTION_KEY', { ENCRYPTION_KEY: 'short' }, /^ENCRYPTION_KEY must be 32 random bytes in base64url \(43 characters\); got 5 characters$/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    ['ENCRYPTION_KEYS_PREVIOUS', { ENCRYPTION_KEYS_PREVIOUS: `${KEY},tooshort` }, /^ENCRYPTION_KEYS_PREVIOUS must each be 32 random bytes in base64url \(43 characters\); got 8 characters$/],
+    ['PIPEDRIVE_TIMEOUT_MS', { PIPEDRIVE_TIMEOUT_MS: '0' }, /^PIPEDRIVE_TIMEOUT_MS must be a whole number from 100/],
     ['REQUEST_TIMEOUT_MS', { REQUEST_TIMEOUT_MS: '5' }, /^REQUEST_TIMEOUT_MS must be a whole number from 100/],
     ['TRUST_PROXY', { TRUST_PROXY: 'yes' }, /^TRUST_PROXY must be true or false/],
     ['STUB_PASSCODES', { STUB_PASSCODES: '1' }, /^STUB_PASSCODES must be true or false/],
   ];
   for (const [name, env, message] of invalid) {
-    it(`explains an invalid ${name} in one line (${JSON.stringify(Object.values(env)[0])})`, () => {
+    const shown = name.includes('KEY') ? 'a key of the wrong length' : JSON.stringify(Object.values(env)[0]);
+    it(`explains an invalid ${name} in one line (${shown})`, () => {
       const lines = problems(env);
       expect(lines).to.have.length(1);
       expect(lines[0]).to.match(message);
