@@ -38,12 +38,20 @@ export interface VendorTimeout {
 export interface VendorRateLimited {
   readonly _tag: 'VendorRateLimited';
   readonly message: string;
-  /** Seconds until a retry may succeed, when the vendor said so. */
+  /** Seconds until a retry may succeed, when known (said by the vendor, or known from its rules). */
   readonly retryAfterSeconds?: number;
 }
 /** The vendor no longer accepts this link's grant: the user has to reconnect. */
 export interface VendorAuthorizationRevoked {
   readonly _tag: 'VendorAuthorizationRevoked';
+  readonly message: string;
+}
+/**
+ * The vendor refused our access token (Zoom's code 124): the caller refreshes the grant once and
+ * tries once more; a token refused again means the grant is gone.
+ */
+export interface VendorTokenRejected {
+  readonly _tag: 'VendorTokenRejected';
   readonly message: string;
 }
 /** The vendor no longer has the meeting (deleted there). */
@@ -58,6 +66,7 @@ export type VendorError =
   | VendorTimeout
   | VendorRateLimited
   | VendorAuthorizationRevoked
+  | VendorTokenRejected
   | VendorMeetingGone;
 
 export interface StoreUnavailable {

@@ -2,7 +2,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 
-import type { Link, VendorGrant } from '../../domain/link.js';
+import type { Link } from '../../domain/link.js';
 import type { Clock } from '../ports/clock.js';
 import type { LinkRepository } from '../ports/link-repository.js';
 import type { OAuthStateSigner, UsedOAuthStates } from '../ports/oauth-state.js';
@@ -14,6 +14,7 @@ import type { InstallSettings } from './install-settings.js';
 import type { PipedriveCredentials } from './pipedrive-credentials.js';
 import { registerAndActivate } from './register-link.js';
 import { checkState } from './state-check.js';
+import { sealVendorGrant } from '../credentials/vendor-credentials.js';
 
 export interface VendorCallback {
   readonly code?: string | undefined;
@@ -74,23 +75,3 @@ export class CompleteVendorConnection {
 
 const linkOrMissing = (found: O.Option<Link>): TE.TaskEither<InstallError, Link> =>
   O.isSome(found) ? TE.right(found.value) : TE.left({ _tag: 'InstallLinkMissing' });
-
-/** A vendor's token answer as we store it: sealed, expiry absolute. */
-export const sealVendorGrant =
-  (cipher: TokenCipher) =>
-  (tokens: VendorTokens, now: Date): TE.TaskEither<never, VendorGrant> =>
-    pipe(
-      TE.Do,
-      TE.bind('accessToken', () => cipher.seal(tokens.accessToken)),
-      TE.bind('refreshToken', () =>
-        tokens.refreshToken === undefined ? TE.right(O.none) : pipe(cipher.seal(tokens.refreshToken), TE.map(O.some)),
-      ),
-      TE.map(({ accessToken, refreshToken }) => ({
-        accessToken,
-        ...(O.isSome(refreshToken) ? { refreshToken: refreshToken.value } : {}),
-        ...(tokens.expiresInSeconds === undefined
-          ? {}
-          : { expiresAt: new Date(now.getTime() + tokens.expiresInSeconds * 1000) }),
-        ...(tokens.vendorUserId === undefined ? {} : { vendorUserId: tokens.vendorUserId }),
-      })),
-    );

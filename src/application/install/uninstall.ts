@@ -6,10 +6,10 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { StoreUnavailable } from '../../domain/errors.js';
 import type { PipedriveId } from '../../domain/ids.js';
 import type { Link } from '../../domain/link.js';
+import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { LinkRepository } from '../ports/link-repository.js';
 import type { Logger } from '../ports/logger.js';
 import type { MeetingRepository } from '../ports/meeting-repository.js';
-import type { TokenCipher } from '../ports/token-cipher.js';
 import type { VideoVendor } from '../ports/video-vendor.js';
 
 /** How long revoking our grant at the vendor may take during an uninstall. */
@@ -26,8 +26,9 @@ export class Uninstall {
     private readonly links: LinkRepository,
     private readonly meetings: MeetingRepository,
     private readonly vendor: VideoVendor,
-    private readonly cipher: TokenCipher,
     private readonly logger: Logger,
+    /** For vendors with an OAuth connection: a usable token to revoke with. */
+    private readonly credentials?: VendorCredentials,
   ) {}
 
   execute(companyId: PipedriveId, userId: PipedriveId): TE.TaskEither<StoreUnavailable, { readonly removed: boolean }> {
@@ -55,25 +56,25 @@ export class Uninstall {
     );
   }
 
+  /**
+   * Revokes with a usable token: a stored access token may have expired (Zoom's last an hour), so
+   * it goes through the credentials keeper, which refreshes it when needed.
+   */
   private async revokeAtVendor(link: Link): Promise<void> {
     const connection = this.vendor.connection;
     if (connection.kind !== 'oauth' || connection.revoke === undefined || link.vendorGrant === undefined) return;
-    const accessToken = await this.cipher.open(link.vendorGrant.accessToken)();
-    const refreshToken =
-      link.vendorGrant.refreshToken === undefined ? undefined : await this.cipher.open(link.vendorGrant.refreshToken)();
-    if (E.isLeft(accessToken)) {
-      this.logger.warn({ linkId: link.linkId, reason: accessToken.left.message }, 'vendor grant unreadable; not revoked');
+    if (this.credentials === undefined) {
+      this.logger.warn({ linkId: link.linkId }, 'no vendor credentials keeper; the vendor grant was not revoked');
       return;
     }
-    const revoked = await connection.revoke(
-      {
-        accessToken: accessToken.right,
-        refreshToken: refreshToken !== undefined && E.isRight(refreshToken) ? refreshToken.right : undefined,
-      },
-      AbortSignal.timeout(REVOKE_BUDGET_MS),
-    )();
+    const accessToken = await this.credentials.access(link.linkId)();
+    if (E.isLeft(accessToken)) {
+      this.logger.warn({ linkId: link.linkId, failure: accessToken.left._tag }, 'no usable vendor token; the grant was not revoked');
+      return;
+    }
+    const revoked = await connection.revoke({ accessToken: accessToken.right }, AbortSignal.timeout(REVOKE_BUDGET_MS))();
     if (E.isLeft(revoked)) {
-      this.logger.warn({ linkId: link.linkId, vendorError: revoked.left }, 'could not revoke the vendor grant; removed it anyway');
+      this.logger.warn({ linkId: link.linkId, vendorError: revoked.left._tag }, 'could not revoke the vendor grant; removed it anyway');
     }
   }
 }

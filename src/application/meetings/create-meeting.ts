@@ -6,6 +6,7 @@ import { defaultInvitation } from '../../domain/invitation.js';
 import type { Link } from '../../domain/link.js';
 import { type Meeting, newMeeting } from '../../domain/meeting.js';
 import type { MeetingDetails } from '../../domain/meeting-details.js';
+import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { LinkRepository } from '../ports/link-repository.js';
@@ -13,7 +14,7 @@ import type { Logger } from '../ports/logger.js';
 import type { MeetingRepository } from '../ports/meeting-repository.js';
 import type { VendorMeeting, VideoVendor } from '../ports/video-vendor.js';
 import type { MeetingUseCaseError } from './errors.js';
-import { usableLink, vendorFailure, withinBudget } from './steps.js';
+import { callVendor, usableLink, vendorFailure } from './steps.js';
 
 export interface CreateMeetingCommand {
   readonly linkId: LinkId;
@@ -33,6 +34,8 @@ export class CreateMeeting {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Required for vendors with an OAuth connection. */
+    private readonly credentials?: VendorCredentials,
   ) {}
 
   execute(command: CreateMeetingCommand): TE.TaskEither<MeetingUseCaseError, Meeting> {
@@ -42,9 +45,8 @@ export class CreateMeeting {
       TE.flatMap((link) => TE.fromIO(() => ({ link, meetingId: this.ids.meetingId() }))),
       TE.flatMap(({ link, meetingId }) =>
         pipe(
-          withinBudget(
-            command.signal,
-            this.vendor.createMeeting({ link, signal: command.signal }, { meetingId, details: command.details }),
+          callVendor(this.vendor, this.credentials)(link, command.signal, (call) =>
+            this.vendor.createMeeting(call, { meetingId, details: command.details }),
           ),
           TE.orElseW((error) => vendorFailure(this.links, this.clock)(link, meetingId, error)),
           TE.map((created) => this.record(link, meetingId, command.details, created)),
@@ -89,9 +91,8 @@ export class CreateMeeting {
         pipe(
           TE.fromIO(() => AbortSignal.timeout(COMPENSATION_BUDGET_MS)),
           TE.flatMap((signal) =>
-            withinBudget(
-              signal,
-              this.vendor.deleteMeeting({ link, signal }, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
+            callVendor(this.vendor, this.credentials)(link, signal, (call) =>
+              this.vendor.deleteMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
             ),
           ),
           TE.match(

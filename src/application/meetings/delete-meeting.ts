@@ -3,12 +3,13 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 
 import type { LinkId, MeetingId } from '../../domain/ids.js';
 import { deleted } from '../../domain/meeting.js';
+import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { Clock } from '../ports/clock.js';
 import type { LinkRepository } from '../ports/link-repository.js';
 import type { MeetingRepository } from '../ports/meeting-repository.js';
 import type { VideoVendor } from '../ports/video-vendor.js';
 import type { MeetingUseCaseError } from './errors.js';
-import { meetingOfLink, usableLink, vendorFailure, withinBudget } from './steps.js';
+import { callVendor, meetingOfLink, usableLink, vendorFailure } from './steps.js';
 
 export interface DeleteMeetingCommand {
   readonly linkId: LinkId;
@@ -27,6 +28,8 @@ export class DeleteMeeting {
     private readonly meetings: MeetingRepository,
     private readonly vendor: VideoVendor,
     private readonly clock: Clock,
+    /** Required for vendors with an OAuth connection. */
+    private readonly credentials?: VendorCredentials,
   ) {}
 
   execute(command: DeleteMeetingCommand): TE.TaskEither<MeetingUseCaseError, void> {
@@ -37,12 +40,8 @@ export class DeleteMeeting {
       TE.flatMap(({ link, meeting }): TE.TaskEither<MeetingUseCaseError, void> => {
         if (meeting.status === 'deleted') return TE.right(undefined);
         return pipe(
-          withinBudget(
-            command.signal,
-            this.vendor.deleteMeeting(
-              { link, signal: command.signal },
-              { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef },
-            ),
+          callVendor(this.vendor, this.credentials)(link, command.signal, (call) =>
+            this.vendor.deleteMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
           ),
           TE.orElseW((error) =>
             // The port promises that deleting a gone meeting succeeds; an adapter saying "gone"

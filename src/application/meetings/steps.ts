@@ -20,7 +20,9 @@ import type { Meeting } from '../../domain/meeting.js';
 import type { Clock } from '../ports/clock.js';
 import type { LinkRepository } from '../ports/link-repository.js';
 import type { MeetingRepository } from '../ports/meeting-repository.js';
-import type { VideoVendor } from '../ports/video-vendor.js';
+import type { VendorCall, VideoVendor } from '../ports/video-vendor.js';
+import type { KeeperError } from '../credentials/grant-keeper.js';
+import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { MeetingUseCaseError } from './errors.js';
 
 /** Steps the three meeting use cases share. */
@@ -95,9 +97,22 @@ export const withinBudget =
  */
 export const vendorFailure =
   (links: LinkRepository, clock: Clock) =>
-  (link: Link, meetingId: string, error: VendorError): TE.TaskEither<MeetingUseCaseError, never> => {
+  (
+    link: Link,
+    meetingId: string,
+    error: VendorError | StoreUnavailable | LinkNeedsReauthorization,
+  ): TE.TaskEither<MeetingUseCaseError, never> => {
     switch (error._tag) {
+      case 'StoreUnavailable':
+      case 'LinkNeedsReauthorization':
+        return TE.left(error);
       case 'VendorAuthorizationRevoked':
+        return pipe(
+          links.setStatus(link.linkId, 'needs_reauth', clock.now()),
+          TE.flatMap(() => TE.left(linkNeedsReauthorization(link.linkId))),
+        );
+      case 'VendorTokenRejected':
+        // Only reaches here after a refresh and a second refusal: the grant is no good any more.
         return pipe(
           links.setStatus(link.linkId, 'needs_reauth', clock.now()),
           TE.flatMap(() => TE.left(linkNeedsReauthorization(link.linkId))),
@@ -109,5 +124,55 @@ export const vendorFailure =
       case 'VendorTimeout':
       case 'VendorRateLimited':
         return TE.left(error);
+    }
+  };
+
+/**
+ * One call to the vendor for a link, with the link's access token when the vendor needs one: if
+ * the vendor refuses the token, it is replaced (refreshed, or the one another process just stored)
+ * and the call is made once more. A vendor without a connection is called as it is.
+ */
+export const callVendor =
+  (vendor: VideoVendor, credentials: VendorCredentials | undefined) =>
+  <A>(
+    link: Link,
+    signal: AbortSignal,
+    operation: (call: VendorCall) => TE.TaskEither<VendorError, A>,
+  ): TE.TaskEither<VendorError | StoreUnavailable | LinkNeedsReauthorization, A> => {
+    if (vendor.connection.kind === 'none') return withinBudget(signal, operation({ link, signal }));
+    if (credentials === undefined) {
+      throw new Error(`vendor ${vendor.id} needs credentials, and none were given to the use case`);
+    }
+    const attempt = (accessToken: string): TE.TaskEither<VendorError, A> =>
+      withinBudget(signal, operation({ link, signal, accessToken }));
+    return pipe(
+      credentials.access(link.linkId),
+      TE.mapLeft(grantFailure(link)),
+      TE.flatMap((accessToken) =>
+        pipe(
+          attempt(accessToken),
+          TE.orElseW((error) =>
+            error._tag === 'VendorTokenRejected'
+              ? pipe(credentials.replacing(link.linkId, accessToken), TE.mapLeft(grantFailure(link)), TE.flatMap(attempt))
+              : TE.left(error),
+          ),
+        ),
+      ),
+    );
+  };
+
+/** A grant we cannot use (missing, unreadable, refused) means the user must reconnect. */
+const grantFailure =
+  (link: Link) =>
+  (error: KeeperError | VendorError): VendorError | StoreUnavailable | LinkNeedsReauthorization => {
+    switch (error._tag) {
+      case 'StoreUnavailable':
+      case 'LinkNeedsReauthorization':
+        return error;
+      case 'LinkNotInstalled':
+      case 'SecretUnreadable':
+        return linkNeedsReauthorization(link.linkId);
+      default:
+        return error;
     }
   };

@@ -5,12 +5,13 @@ import { meetingNotFound } from '../../domain/errors.js';
 import type { LinkId, MeetingId } from '../../domain/ids.js';
 import { deleted, rescheduled } from '../../domain/meeting.js';
 import type { MeetingDetails } from '../../domain/meeting-details.js';
+import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { Clock } from '../ports/clock.js';
 import type { LinkRepository } from '../ports/link-repository.js';
 import type { MeetingRepository } from '../ports/meeting-repository.js';
 import type { VideoVendor } from '../ports/video-vendor.js';
 import type { MeetingUseCaseError } from './errors.js';
-import { meetingOfLink, usableLink, vendorFailure, withinBudget } from './steps.js';
+import { callVendor, meetingOfLink, usableLink, vendorFailure } from './steps.js';
 
 export interface UpdateMeetingCommand {
   readonly linkId: LinkId;
@@ -26,6 +27,8 @@ export class UpdateMeeting {
     private readonly meetings: MeetingRepository,
     private readonly vendor: VideoVendor,
     private readonly clock: Clock,
+    /** Required for vendors with an OAuth connection. */
+    private readonly credentials?: VendorCredentials,
   ) {}
 
   execute(command: UpdateMeetingCommand): TE.TaskEither<MeetingUseCaseError, void> {
@@ -36,13 +39,8 @@ export class UpdateMeeting {
       TE.flatMap(({ link, meeting }): TE.TaskEither<MeetingUseCaseError, void> => {
         if (meeting.status === 'deleted') return TE.left(meetingNotFound(meeting.meetingId, 'deleted'));
         return pipe(
-          withinBudget(
-            command.signal,
-            this.vendor.updateMeeting(
-              { link, signal: command.signal },
-              { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef },
-              command.details,
-            ),
+          callVendor(this.vendor, this.credentials)(link, command.signal, (call) =>
+            this.vendor.updateMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }, command.details),
           ),
           TE.orElseW((error) =>
             error._tag === 'VendorMeetingGone'

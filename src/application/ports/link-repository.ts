@@ -2,7 +2,7 @@ import type * as O from 'fp-ts/lib/Option.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 import type { LinkAlreadyExists, StoreUnavailable } from '../../domain/errors.js';
-import type { LinkId, PipedriveId } from '../../domain/ids.js';
+import type { LinkId, PipedriveId, VendorId } from '../../domain/ids.js';
 import type { GrantKind, Link, LinkStatus, PipedriveGrant, VendorGrant } from '../../domain/link.js';
 
 /** A finished grant refresh, to store in place of the old grant of the same kind. */
@@ -54,6 +54,8 @@ export interface LinkRepository {
   completeRefresh(linkId: LinkId, holder: string, refreshed: RefreshedGrant, now: Date): TE.TaskEither<StoreUnavailable, boolean>;
   /** Frees the lease of `kind` if `holder` holds it. */
   releaseLease(linkId: LinkId, kind: GrantKind, holder: string): TE.TaskEither<StoreUnavailable, void>;
+  /** Every link whose vendor grant belongs to this user at the vendor (deauthorization notices). */
+  findByVendorUserId(vendor: VendorId, vendorUserId: string): TE.TaskEither<StoreUnavailable, readonly Link[]>;
   /** Deletes the link; true when there was one. */
   remove(linkId: LinkId): TE.TaskEither<StoreUnavailable, boolean>;
   /** Answers when the store is reachable; for readiness probes. */

@@ -10,6 +10,11 @@ export interface VendorCall {
   readonly link: Link;
   /** Aborted when the caller's budget is spent; adapters pass it to their HTTP client. */
   readonly signal: AbortSignal;
+  /**
+   * For `oauth` vendors: a usable access token of the link's grant, refreshed by the caller as
+   * needed. The adapter answers `VendorTokenRejected` when the vendor refuses it.
+   */
+  readonly accessToken?: string;
 }
 
 export interface NewVendorMeeting {
@@ -53,6 +58,12 @@ export type VendorConnection =
       readonly kind: 'oauth';
       authorizeUrl(state: string, redirectUri: string): string;
       exchangeCode(code: string, redirectUri: string, signal: AbortSignal): TE.TaskEither<VendorError, VendorTokens>;
+      /**
+       * A new token pair from the refresh token. Vendors that rotate refresh tokens (Zoom) invalidate
+       * the old one here, so the caller stores the new pair before using it. A refused refresh token
+       * (`invalid_grant`) is `VendorAuthorizationRevoked`.
+       */
+      refresh(refreshToken: string, signal: AbortSignal): TE.TaskEither<VendorError, VendorTokens>;
       /** Revokes our grant at the vendor (uninstall), where the vendor has a revoke call. */
       revoke?(tokens: VendorTokens, signal: AbortSignal): TE.TaskEither<VendorError, void>;
     };
@@ -63,7 +74,9 @@ export type VendorConnection =
  *   vendor failure.
  * - `updateMeeting` of a meeting the vendor no longer has fails with `VendorMeetingGone`.
  * - `deleteMeeting` of a meeting the vendor no longer has SUCCEEDS: the caller wanted it gone.
- * - A revoked or refused grant is `VendorAuthorizationRevoked`, never a generic failure.
+ * - An access token the vendor refuses is `VendorTokenRejected` (the caller refreshes once and tries
+ *   again); a grant that is gone for good (a refused refresh token, a missing token) is
+ *   `VendorAuthorizationRevoked`; never a generic failure.
  * - An aborted `signal` ends the call promptly with `VendorTimeout`.
  */
 export interface VideoVendor {
