@@ -604,6 +604,50 @@ export function describeLinkRepositoryContract(name: string, make: () => Promise
       });
     });
 
+    describe('findByVendorUserId', () => {
+      const zoom = aVendorId('zoom');
+      const withVendorUser = (vendorUserId: string): VendorGrant => ({ ...aFullVendorGrant(), vendorUserId });
+
+      it('finds every link of that vendor user, across companies, and no other', async () => {
+        const inOneCompany = aLink({
+          vendor: zoom,
+          pipedrive: aPipedriveGrant(),
+          vendorGrant: withVendorUser('zoom-user-a'),
+        });
+        const inAnotherCompany = aLink({ vendor: zoom, status: 'pending', vendorGrant: withVendorUser('zoom-user-a') });
+        const otherUser = aLink({ vendor: zoom, vendorGrant: withVendorUser('zoom-user-b') });
+        const otherVendor = aLink({ vendor: aVendorId('other-vendor'), vendorGrant: withVendorUser('zoom-user-a') });
+        const noVendorGrant = aLink({ vendor: zoom, companyId: inOneCompany.companyId });
+        const grantWithoutUser = aLink({ vendor: zoom, vendorGrant: { accessToken: sealed('no-user-id') } });
+        for (const link of [inOneCompany, inAnotherCompany, otherUser, otherVendor, noVendorGrant, grantWithoutUser]) {
+          expectRight(await repo.insert(link)());
+        }
+
+        const found = expectRight(await repo.findByVendorUserId(zoom, 'zoom-user-a')());
+
+        expect(found).to.have.length(2);
+        expect(found).to.have.deep.members([inOneCompany, inAnotherCompany]);
+        expect(expectRight(await repo.findByVendorUserId(zoom, 'zoom-user-b')())).to.deep.equal([otherUser]);
+      });
+
+      it('answers an empty list for a vendor user with no link, and for an empty store', async () => {
+        expect(expectRight(await repo.findByVendorUserId(zoom, 'nobody')())).to.deep.equal([]);
+        expectRight(await repo.insert(aLink({ vendor: zoom, vendorGrant: withVendorUser('zoom-user-a') }))());
+
+        expect(expectRight(await repo.findByVendorUserId(zoom, 'nobody')())).to.deep.equal([]);
+        expect(expectRight(await repo.findByVendorUserId(zoom, 'ZOOM-USER-A')())).to.deep.equal([]);
+      });
+
+      it('no longer finds a link once its vendor grant is dropped', async () => {
+        const link = aLink({ vendor: zoom, pipedrive: aPipedriveGrant(), vendorGrant: withVendorUser('zoom-user-a') });
+        expectRight(await repo.insert(link)());
+
+        expectSome(expectRight(await repo.dropGrants(link.linkId, 'needs_reauth', T2)()));
+
+        expect(expectRight(await repo.findByVendorUserId(zoom, 'zoom-user-a')())).to.deep.equal([]);
+      });
+    });
+
     describe('remove', () => {
       it('answers true when it removed the link, then false', async () => {
         const link = aLink();

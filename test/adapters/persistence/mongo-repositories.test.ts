@@ -116,6 +116,7 @@ describe(`Mongo repositories against ${mongoTarget()}`, () => {
         key: { vendor: 1, vendorRef: 1 },
         unique: true,
       });
+      expect(links.get('links_vendor_user')).to.deep.include({ key: { vendor: 1, 'vendorGrant.vendorUserId': 1 } });
       expect(meetings.get('meetings_link')).to.deep.include({ key: { linkId: 1 } });
       expect(meetings.get('meetings_link')?.['unique']).not.to.equal(true);
 
@@ -401,6 +402,7 @@ describe('Mongo repositories when the store is unreachable', () => {
     expectStoreUnavailable(await repo.ping()());
     expectStoreUnavailable(await repo.findById(link.linkId)());
     expectStoreUnavailable(await repo.findByPipedriveUser(link.companyId, aPipedriveId(7))());
+    expectStoreUnavailable(await repo.findByVendorUserId(link.vendor, 'zoom-user')());
     expectStoreUnavailable(await repo.insert(link)());
     expectStoreUnavailable(await repo.setStatus(link.linkId, 'active', link.updatedAt)());
     expectStoreUnavailable(await repo.remove(link.linkId)());

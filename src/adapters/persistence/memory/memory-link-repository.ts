@@ -4,7 +4,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 import type { LinkRepository, RefreshedGrant } from '../../../application/ports/link-repository.js';
 import type { LinkAlreadyExists, StoreUnavailable } from '../../../domain/errors.js';
-import type { LinkId, PipedriveId } from '../../../domain/ids.js';
+import type { LinkId, PipedriveId, VendorId } from '../../../domain/ids.js';
 import type {
   GrantKind,
   Link,
@@ -142,6 +142,14 @@ export class MemoryLinkRepository implements LinkRepository {
       if (link === undefined || link.leases?.[kind]?.holder !== holder) return;
       this.byId.set(linkId, withLease(link, kind, undefined));
     });
+  }
+
+  findByVendorUserId(vendor: VendorId, vendorUserId: string): TE.TaskEither<StoreUnavailable, readonly Link[]> {
+    return later(() =>
+      [...this.byId.values()].filter(
+        (link) => link.vendor === vendor && link.vendorGrant?.vendorUserId === vendorUserId,
+      ),
+    );
   }
 
   remove(linkId: LinkId): TE.TaskEither<StoreUnavailable, boolean> {

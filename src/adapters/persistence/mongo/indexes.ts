@@ -12,6 +12,8 @@ import { guarded } from './errors.js';
  *
  * - links (companyId, userId), unique: one link per Pipedrive user, enforced even between
  *   instances inserting at the same moment.
+ * - links (vendor, vendorGrant.vendorUserId): a vendor's deauthorization notice finds that user's
+ *   links without a collection scan.
  * - meetings (vendor, vendorRef), unique: lookups from the vendor's side find exactly one meeting.
  * - meetings (linkId): uninstall deletes a link's meetings without a collection scan.
  * - oauth_states (expiresAt), TTL 0: the server deletes a used state once it has expired (each
@@ -19,9 +21,10 @@ import { guarded } from './errors.js';
  */
 export const ensureMongoIndexes = (db: Db): TE.TaskEither<StoreUnavailable, void> =>
   guarded('ensureMongoIndexes', async () => {
-    await db
-      .collection(LINKS)
-      .createIndexes([{ key: { companyId: 1, userId: 1 }, name: 'links_company_user_unique', unique: true }]);
+    await db.collection(LINKS).createIndexes([
+      { key: { companyId: 1, userId: 1 }, name: 'links_company_user_unique', unique: true },
+      { key: { vendor: 1, 'vendorGrant.vendorUserId': 1 }, name: 'links_vendor_user' },
+    ]);
     await db.collection(MEETINGS).createIndexes([
       { key: { vendor: 1, vendorRef: 1 }, name: 'meetings_vendor_ref_unique', unique: true },
       { key: { linkId: 1 }, name: 'meetings_link' },

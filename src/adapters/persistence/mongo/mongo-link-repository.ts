@@ -5,7 +5,7 @@ import type { Collection, Db, UpdateFilter, WithId } from 'mongodb';
 
 import type { LinkRepository, RefreshedGrant } from '../../../application/ports/link-repository.js';
 import type { LinkAlreadyExists, StoreUnavailable } from '../../../domain/errors.js';
-import type { LinkId, PipedriveId } from '../../../domain/ids.js';
+import type { LinkId, PipedriveId, VendorId } from '../../../domain/ids.js';
 import type { GrantKind, Link, LinkStatus, PipedriveGrant, VendorGrant } from '../../../domain/link.js';
 import {
   decodeLink,
@@ -213,6 +213,12 @@ export class MongoLinkRepository implements LinkRepository {
     return guarded(`${LINKS}.releaseLease`, async () => {
       await this.links.updateOne({ _id: linkId, [LEASE_HOLDER[kind]]: holder }, { $unset: { [LEASE[kind]]: '' } });
     });
+  }
+
+  findByVendorUserId(vendor: VendorId, vendorUserId: string): TE.TaskEither<StoreUnavailable, readonly Link[]> {
+    return guarded(`${LINKS}.findByVendorUserId`, async () =>
+      (await this.links.find({ vendor, 'vendorGrant.vendorUserId': vendorUserId }).toArray()).map(decodeLink),
+    );
   }
 
   remove(linkId: LinkId): TE.TaskEither<StoreUnavailable, boolean> {
