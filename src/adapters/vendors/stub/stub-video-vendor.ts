@@ -62,6 +62,7 @@ export class StubVideoVendor implements VideoVendor {
 
   private answer<A>(operation: StubOperation, signal: AbortSignal, succeed: () => A): TE.TaskEither<VendorError, A> {
     return async () => {
+      if (signal.aborted) return E.left({ _tag: 'VendorTimeout', message: 'the call’s budget was spent before it started' });
       const fault = this.faults.take(operation);
       if (fault === undefined) return E.right(succeed());
       switch (fault.kind) {

@@ -1,0 +1,115 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+
+/**
+ * The shapes of Zoom's answers, as far as this app reads them (research 2.1 to 2.8). Codecs ignore
+ * the fields they do not name: Zoom adds fields freely, and `start_url` (the host's link) is left
+ * unread on purpose so that it can never travel further.
+ */
+
+export interface NonEmptyStringBrand {
+  readonly NonEmptyString: unique symbol;
+}
+const NonEmptyString = t.brand(
+  t.string,
+  (s): s is t.Branded<string, NonEmptyStringBrand> => s.length > 0,
+  'NonEmptyString',
+);
+
+export interface ZoomMeetingNumberBrand {
+  readonly ZoomMeetingNumber: unique symbol;
+}
+/** A meeting id as digits: Zoom's ids are int64, so they are kept as text, never as a `number`. */
+const ZoomMeetingNumber = t.brand(
+  t.string,
+  (s): s is t.Branded<string, ZoomMeetingNumberBrand> => /^\d{1,20}$/.test(s),
+  'ZoomMeetingNumber',
+);
+
+export interface WebUrlBrand {
+  readonly WebUrl: unique symbol;
+}
+/** An absolute http(s) URL: what a join link must be for Pipedrive to show it. */
+const WebUrl = t.brand(
+  t.string,
+  (s): s is t.Branded<string, WebUrlBrand> => {
+    const url = URL.canParse(s) ? new URL(s) : undefined;
+    return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:');
+  },
+  'WebUrl',
+);
+
+/** `POST /users/me/meetings` 201, after {@link quoteMeetingIds}. */
+export const CreatedMeetingAnswer = t.intersection([
+  t.type({ id: ZoomMeetingNumber, join_url: WebUrl }),
+  // Paid accounts may leave the passcode out, others send "" when there is none (research 1.6).
+  t.partial({ password: t.string }),
+]);
+export type CreatedMeetingAnswer = t.TypeOf<typeof CreatedMeetingAnswer>;
+
+/** `GET /meetings/{id}/invitation`. */
+export const InvitationAnswer = t.type({ invitation: NonEmptyString });
+
+/** `GET /users/me`: Zoom's user ids are strings (`KdYKjnimT4KPd8FFgQt9FQ`). */
+export const ZoomUserAnswer = t.type({ id: NonEmptyString });
+
+/** `POST /oauth/token`, either grant. Zoom rotates refresh tokens: every answer carries a new one. */
+export const TokenAnswer = t.intersection([
+  t.type({ access_token: NonEmptyString }),
+  t.partial({ refresh_token: NonEmptyString, expires_in: t.number }),
+]);
+export type TokenAnswer = t.TypeOf<typeof TokenAnswer>;
+
+/** The API's refusal: `{code, message}` (validation errors add `errors`, not read). */
+export const ApiErrorAnswer = t.intersection([t.type({ code: t.number }), t.partial({ message: t.string })]);
+
+/** The OAuth server's refusal: `{reason: 'Invalid Token!', error: 'invalid_grant'}` and kin. */
+export const OAuthErrorAnswer = t.partial({ error: t.string, reason: t.string, error_description: t.string });
+
+/**
+ * Quotes every numeric `"id"` of a JSON text, so that `JSON.parse` keeps an int64 meeting id exact
+ * (98765432109876543 would otherwise come back as 98765432109876540). Only a key can be written
+ * `"id"` followed by a colon: inside a JSON string the quotes would be escaped.
+ */
+export function quoteMeetingIds(json: string): string {
+  return json.replace(/("id"\s*:\s*)(-?\d+)(?=\s*[,}\]])/g, '$1"$2"');
+}
+
+/** Parses a JSON text, undefined when it is not JSON (Zoom sometimes answers XML or HTML). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a non-JSON body looks like, for messages: never its content. */
+export function describeNonJson(text: string): string {
+  const head = text.trimStart().slice(0, 64).toLowerCase();
+  if (head === '') return 'an empty body';
+  if (head.startsWith('<?xml')) return 'a body that is not JSON (XML)';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'a body that is not JSON (HTML)';
+  if (head.startsWith('<')) return 'a body that is not JSON (XML or HTML)';
+  return 'a body that is not JSON';
+}
+
+/** Where decoding failed, as dotted paths, never the values: a value may be a token. */
+export function describeDecodeFailure(errors: t.Errors): string {
+  const paths = errors.map((error) => {
+    const keys: string[] = [];
+    error.context.forEach((entry, index) => {
+      const parent = index > 0 ? error.context[index - 1]?.type : undefined;
+      const positional = parent instanceof t.IntersectionType || parent instanceof t.UnionType;
+      if (entry.key !== '' && !positional) keys.push(entry.key);
+    });
+    return keys.length > 0 ? keys.join('.') : 'the body';
+  });
+  return [...new Set(paths)].slice(0, 5).join(', ');
+}
+
+/** Decodes a parsed body, or says where it failed. */
+export function decodeWith<A>(codec: t.Decoder<unknown, A>, parsed: unknown): E.Either<string, A> {
+  const decoded = codec.decode(parsed);
+  return E.isRight(decoded) ? decoded : E.left(describeDecodeFailure(decoded.left));
+}

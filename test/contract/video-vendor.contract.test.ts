@@ -1,0 +1,197 @@
+import { expect } from 'chai';
+import nock from 'nock';
+
+import type { VendorCall } from '../../src/application/ports/video-vendor.js';
+import { StubFaults } from '../../src/adapters/vendors/stub/stub-faults.js';
+import { STUB_VENDOR_ID, StubVideoVendor } from '../../src/adapters/vendors/stub/stub-video-vendor.js';
+import { ZOOM_VENDOR_ID, ZoomVideoVendor } from '../../src/adapters/vendors/zoom/zoom-video-vendor.js';
+import type { VendorError } from '../../src/domain/errors.js';
+import type { VendorId } from '../../src/domain/ids.js';
+import { aLink } from '../support/fixtures.js';
+import {
+  describeVideoVendorContract,
+  type VendorFailureKind,
+  type VendorOperation,
+  type VendorRemote,
+} from './video-vendor.contract.js';
+
+const aCall =
+  (vendor: VendorId, accessToken?: string) =>
+  (signal: AbortSignal = new AbortController().signal): VendorCall => ({
+    link: aLink({ vendor }),
+    signal,
+    ...(accessToken === undefined ? {} : { accessToken }),
+  });
+
+/**
+ * The stub keeps no meetings, so its "remote" is its fault switchboard: each failure is armed as
+ * the tagged error a real adapter answers for it. A meeting "gone" at the stub is deleted as any
+ * other: the stub's delete always succeeds, which is what the port asks.
+ */
+class StubRemote implements VendorRemote {
+  constructor(private readonly faults: StubFaults) {}
+
+  willCreate(): void {}
+  willUpdate(): void {}
+  willDelete(): void {}
+
+  willFail(op: VendorOperation, kind: VendorFailureKind): void {
+    const fail = (error: VendorError): void => this.faults.arm(op, { kind: 'fail', error });
+    switch (kind) {
+      case 'gone':
+        if (op !== 'delete') fail({ _tag: 'VendorMeetingGone', message: 'the stub was told the meeting is gone' });
+        return;
+      case 'rate_limited':
+        return fail({ _tag: 'VendorRateLimited', message: 'the stub was told to limit', retryAfterSeconds: 1 });
+      case 'unavailable':
+        return fail({ _tag: 'VendorUnavailable', message: 'the stub was told to fail' });
+      case 'rejected':
+        return fail({ _tag: 'VendorRejected', message: 'the stub was told to refuse' });
+      case 'hang':
+        return this.faults.arm(op, { kind: 'hang' });
+    }
+  }
+
+  done(): void {
+    expect(this.faults.pending(), 'faults armed on the stub that no call used').to.equal(0);
+  }
+}
+
+describeVideoVendorContract('StubVideoVendor', () => {
+  const faults = new StubFaults();
+  return Promise.resolve({
+    vendor: new StubVideoVendor({ publicBaseUrl: 'https://video.example.test', passcodes: true }, faults),
+    remote: new StubRemote(faults),
+    call: aCall(STUB_VENDOR_ID),
+    cleanup: () => {
+      faults.clear();
+      return Promise.resolve();
+    },
+  });
+});
+
+const ZOOM_API_ORIGIN = 'https://api.zoom.contract.test';
+const ZOOM_ACCESS = 'zoom-contract-access-token';
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+interface MeetingFields {
+  readonly topic?: unknown;
+  readonly type?: unknown;
+  readonly start_time?: unknown;
+  readonly duration?: unknown;
+  readonly timezone?: unknown;
+}
+/** A scheduled meeting in UTC (the unit tests check the exact fields). */
+const meetingFields = (body: MeetingFields): boolean =>
+  typeof body.topic === 'string' &&
+  body.type === 2 &&
+  typeof body.start_time === 'string' &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(body.start_time) &&
+  typeof body.duration === 'number' &&
+  body.timezone === 'UTC';
+
+/** Zoom's REST API as nock interceptors; each armed expectation is one interceptor (or two, for a create). */
+class ZoomNockRemote implements VendorRemote {
+  private readonly scopes: nock.Scope[] = [];
+  private readonly unexpected: string[] = [];
+  /** Beyond 2^53, as Zoom's int64 ids may be. */
+  private nextId = 98_765_432_109_876_500n;
+  private lastId = 0n;
+
+  readonly onNoMatch = (req: { method?: string; href?: string; path?: string }): void => {
+    this.unexpected.push(`${req.method ?? '?'} ${req.href ?? req.path ?? '?'}`);
+  };
+
+  willCreate(): void {
+    const id = this.nextId++;
+    this.lastId = id;
+    this.scopes.push(
+      this.api()
+        .post('/v2/users/me/meetings', meetingFields)
+        .reply(
+          201,
+          `{"id":${id},"topic":"t","start_url":"https://zoom.us/s/${id}?zak=host","join_url":"https://zoom.us/j/${id}?pwd=x","password":"123456"}`,
+          JSON_HEADERS,
+        )
+        .get(`/v2/meetings/${id}/invitation`)
+        .reply(200, { invitation: `Join Zoom Meeting https://zoom.us/j/${id}` }),
+    );
+  }
+
+  willUpdate(): void {
+    this.scopes.push(this.api().patch(`/v2/meetings/${this.lastId}`, meetingFields).reply(204));
+  }
+
+  willDelete(): void {
+    this.scopes.push(this.api().delete(`/v2/meetings/${this.lastId}`).reply(204));
+  }
+
+  willFail(op: VendorOperation, kind: VendorFailureKind): void {
+    const scope = this.api();
+    const interceptor =
+      op === 'create'
+        ? scope.post('/v2/users/me/meetings', meetingFields)
+        : op === 'update'
+          ? scope.patch(`/v2/meetings/${this.lastId}`, meetingFields)
+          : scope.delete(`/v2/meetings/${this.lastId}`);
+    const error = (code: number, message: string): string => JSON.stringify({ code, message });
+    switch (kind) {
+      case 'gone':
+        interceptor.reply(404, error(3001, `Meeting does not exist: ${this.lastId}.`), JSON_HEADERS);
+        break;
+      case 'rate_limited':
+        interceptor.reply(429, error(429, 'Too many requests.'), { ...JSON_HEADERS, 'X-RateLimit-Type': 'Daily-limit' });
+        break;
+      case 'unavailable':
+        interceptor.reply(503, '<html><body>Service Unavailable</body></html>', { 'content-type': 'text/html' });
+        break;
+      case 'rejected':
+        interceptor.reply(400, error(300, 'Validation Failed.'), JSON_HEADERS);
+        break;
+      case 'hang':
+        interceptor.delay(30_000).reply(204);
+        break;
+    }
+    this.scopes.push(scope);
+  }
+
+  done(): void {
+    for (const scope of this.scopes) scope.done();
+    expect(this.unexpected, 'requests Zoom was not expected to receive').to.deep.equal([]);
+  }
+
+  private api(): nock.Scope {
+    return nock(ZOOM_API_ORIGIN).matchHeader('authorization', `Bearer ${ZOOM_ACCESS}`);
+  }
+}
+
+describeVideoVendorContract('ZoomVideoVendor (Zoom under nock)', () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  const remote = new ZoomNockRemote();
+  nock.emitter.on('no match', remote.onNoMatch);
+  const vendor = new ZoomVideoVendor(
+    {
+      clientId: 'zoom-client',
+      clientSecret: 'zoom-secret',
+      webhookSecretToken: 'zoom-webhook',
+      oauthUrl: 'https://zoom.contract.test',
+      apiUrl: `${ZOOM_API_ORIGIN}/v2`,
+      timeoutMs: 5_000,
+    },
+    { now: () => new Date() },
+    { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, random: Math.random },
+  );
+  return Promise.resolve({
+    vendor,
+    remote,
+    call: aCall(ZOOM_VENDOR_ID, ZOOM_ACCESS),
+    cleanup: () => {
+      nock.emitter.removeListener('no match', remote.onNoMatch);
+      nock.abortPendingRequests();
+      nock.cleanAll();
+      nock.enableNetConnect();
+      return Promise.resolve();
+    },
+  });
+});

@@ -1,0 +1,197 @@
+import { inspect } from 'node:util';
+
+import { expect } from 'chai';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+
+import type { VendorCall, VendorMeeting, VendorMeetingRef, VideoVendor } from '../../src/application/ports/video-vendor.js';
+import type { VendorError } from '../../src/domain/errors.js';
+import { DurationMinutes } from '../../src/domain/meeting-details.js';
+import { aMeetingId, decoded, someDetails } from '../support/fixtures.js';
+
+export type VendorOperation = 'create' | 'update' | 'delete';
+export type VendorFailureKind = 'gone' | 'rate_limited' | 'unavailable' | 'rejected' | 'hang';
+
+/**
+ * A vendor's fake remote side, armed the way a nock scope is: each `will...` expects exactly one
+ * call of that operation and answers it (a real vendor's adapter may make several requests for
+ * one operation, the create's invitation say: arming covers them all).
+ */
+export interface VendorRemote {
+  willCreate(): void;
+  willUpdate(): void;
+  willDelete(): void;
+  /**
+   * The next call of `op` meets this failure at the vendor: the meeting is gone there, the vendor
+   * limits our rate (in a way the adapter does not retry), fails (5xx), refuses the request
+   * (a 4xx other than auth, limits and gone), or never answers.
+   */
+  willFail(op: VendorOperation, kind: VendorFailureKind): void;
+  /** Asserts that every armed expectation was used, like `scope.done()`. */
+  done(): void;
+}
+
+export interface VideoVendorSubject {
+  readonly vendor: VideoVendor;
+  readonly remote: VendorRemote;
+  /** A call for a usable link of this vendor (with its access token where it needs one). */
+  call(signal?: AbortSignal): VendorCall;
+  cleanup(): Promise<void>;
+}
+
+/** Signals are made when the call starts, so a create made first does not eat into them. */
+type SignalFactory = () => AbortSignal;
+
+const HANG_ABORT_MS = 100;
+const PROMPTLY_MS = 2_000;
+
+const show = (value: unknown): string => inspect(value, { depth: 4, breakLength: 120 });
+
+/** Runs a port call; a throw is itself a broken promise, reported as such. */
+async function run<A>(what: string, task: TE.TaskEither<VendorError, A>): Promise<E.Either<VendorError, A>> {
+  try {
+    return await task();
+  } catch (thrown: unknown) {
+    return expect.fail(`${what} threw ${show(thrown)}: a vendor failure must be a Left value, never a throw`);
+  }
+}
+
+function succeeded<A>(promise: string, result: E.Either<VendorError, A>): A {
+  if (E.isLeft(result)) return expect.fail(`${promise}; it failed with ${show(result.left)}`);
+  return result.right;
+}
+
+function failedWith<A>(promise: string, tag: VendorError['_tag'], result: E.Either<VendorError, A>): VendorError {
+  if (E.isRight(result)) return expect.fail(`${promise}; it succeeded with ${show(result.right)}`);
+  expect(result.left._tag, `${promise}; it failed with ${show(result.left)}`).to.equal(tag);
+  expect(result.left.message, `${promise}: a ${tag} says what happened in its message`).to.be.a('string').that.is.not.empty;
+  return result.left;
+}
+
+const WEB_URL = /^https?:\/\/[^/\s]+/;
+const MEETING_KEYS = ['invitation', 'joinUrl', 'password', 'vendorRef'];
+
+/**
+ * The promises of `VideoVendor` that every adapter keeps, checked against its fake remote side.
+ * `make` must return a fresh subject for every test.
+ */
+export function describeVideoVendorContract(name: string, make: () => Promise<VideoVendorSubject>): void {
+  describe(`VideoVendor contract: ${name}`, () => {
+    let subject: VideoVendorSubject;
+
+    beforeEach(async () => {
+      subject = await make();
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    const create = (signal?: SignalFactory): Promise<E.Either<VendorError, VendorMeeting>> =>
+      run('createMeeting', subject.vendor.createMeeting(subject.call(signal?.()), { meetingId: aMeetingId(), details: someDetails() }));
+
+    /** A meeting that exists at the vendor, to update or delete. */
+    async function existing(): Promise<VendorMeetingRef> {
+      subject.remote.willCreate();
+      const created = succeeded('createMeeting must create a meeting (needed to test update and delete)', await create());
+      return { meetingId: aMeetingId(), vendorRef: created.vendorRef };
+    }
+
+    const update = async (ref: VendorMeetingRef, signal?: SignalFactory): Promise<E.Either<VendorError, void>> =>
+      run('updateMeeting', subject.vendor.updateMeeting(subject.call(signal?.()), ref, someDetails({ durationMinutes: decoded(DurationMinutes, 30) })));
+
+    const remove = async (ref: VendorMeetingRef, signal?: SignalFactory): Promise<E.Either<VendorError, void>> =>
+      run('deleteMeeting', subject.vendor.deleteMeeting(subject.call(signal?.()), ref));
+
+    /** Runs `op` on a fresh meeting (created first where the op needs one). */
+    async function perform(op: VendorOperation, arm: () => void, signal?: SignalFactory): Promise<E.Either<VendorError, unknown>> {
+      if (op === 'create') {
+        arm();
+        return create(signal);
+      }
+      const ref = await existing();
+      arm();
+      return op === 'update' ? update(ref, signal) : remove(ref, signal);
+    }
+
+    it('names itself', () => {
+      expect(subject.vendor.id, 'a vendor has an id').to.be.a('string').that.is.not.empty;
+      expect(subject.vendor.displayName, 'a vendor has a name people know it by').to.be.a('string').that.is.not.empty;
+    });
+
+    it('createMeeting returns a reference and an absolute join URL, and no host URL', async () => {
+      subject.remote.willCreate();
+
+      const meeting = succeeded('createMeeting must create a meeting for the given details', await create());
+
+      expect(meeting.vendorRef, 'createMeeting must return a non-empty vendor reference').to.be.a('string').that.is.not.empty;
+      expect(meeting.joinUrl, 'createMeeting must return an absolute http(s) join URL').to.match(WEB_URL);
+      expect(URL.canParse(meeting.joinUrl), 'createMeeting must return a join URL that parses').to.be.true;
+      const extra = Object.keys(meeting).filter((key) => !MEETING_KEYS.includes(key));
+      expect(extra, "createMeeting must return only the port's fields (a host/start URL never leaves the adapter)").to.deep.equal([]);
+      if (meeting.password !== undefined) {
+        expect(meeting.password, 'a password, when there is one, is not empty').to.be.a('string').that.is.not.empty;
+      }
+      subject.remote.done();
+    });
+
+    it('updateMeeting of an existing meeting succeeds', async () => {
+      const ref = await existing();
+      subject.remote.willUpdate();
+
+      succeeded('updateMeeting of an existing meeting must succeed', await update(ref));
+      subject.remote.done();
+    });
+
+    it('deleteMeeting of an existing meeting succeeds', async () => {
+      const ref = await existing();
+      subject.remote.willDelete();
+
+      succeeded('deleteMeeting of an existing meeting must succeed', await remove(ref));
+      subject.remote.done();
+    });
+
+    it('deleteMeeting of a meeting the vendor no longer has SUCCEEDS', async () => {
+      const result = await perform('delete', () => subject.remote.willFail('delete', 'gone'));
+
+      succeeded('deleteMeeting of a meeting the vendor no longer has must succeed: the caller wanted it gone', result);
+      subject.remote.done();
+    });
+
+    it('updateMeeting of a meeting the vendor no longer has fails with VendorMeetingGone', async () => {
+      const result = await perform('update', () => subject.remote.willFail('update', 'gone'));
+
+      failedWith('updateMeeting of a meeting the vendor no longer has must fail with VendorMeetingGone', 'VendorMeetingGone', result);
+      subject.remote.done();
+    });
+
+    const failures: readonly (readonly [VendorFailureKind, VendorError['_tag'], string])[] = [
+      ['rate_limited', 'VendorRateLimited', "the vendor's rate limit must be VendorRateLimited"],
+      ['unavailable', 'VendorUnavailable', 'a vendor failure (5xx) must be VendorUnavailable'],
+      ['rejected', 'VendorRejected', "the vendor's refusal must be VendorRejected"],
+    ];
+    for (const op of ['create', 'update', 'delete'] as const) {
+      for (const [kind, tag, promise] of failures) {
+        it(`${op}: ${promise}, a Left value`, async () => {
+          const result = await perform(op, () => subject.remote.willFail(op, kind));
+
+          failedWith(`${op}: ${promise}`, tag, result);
+          subject.remote.done();
+        });
+      }
+
+      it(`${op}: a vendor that never answers ends with VendorTimeout promptly once the signal aborts`, async () => {
+        let started = 0;
+        const signal = (): AbortSignal => {
+          started = performance.now();
+          return AbortSignal.timeout(HANG_ABORT_MS);
+        };
+        const result = await perform(op, () => subject.remote.willFail(op, 'hang'), signal);
+        const elapsed = performance.now() - started;
+
+        failedWith(`${op}: an aborted signal must end the call with VendorTimeout`, 'VendorTimeout', result);
+        expect(elapsed, `${op}: an aborted signal must end the call promptly (took ${Math.round(elapsed)} ms)`).to.be.below(PROMPTLY_MS);
+        subject.remote.done();
+      });
+    }
+  });
+}
