@@ -40,11 +40,23 @@ const connection: VendorConnection = {
       return E.left({ _tag: 'VendorUnavailable', message: 'token endpoint unreachable' });
     }
   },
+  refresh: (refreshToken, signal): TE.TaskEither<VendorError, VendorTokens> => async () => {
+    const response = await fetch(`${OAUTH_VENDOR_URL}/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+      signal,
+    });
+    if (response.status === 400) return E.left({ _tag: 'VendorAuthorizationRevoked', message: 'invalid_grant' });
+    if (!response.ok) return E.left({ _tag: 'VendorUnavailable', message: `token endpoint answered ${response.status}` });
+    const body = (await response.json()) as { access_token: string; refresh_token: string; expires_in: number };
+    return E.right({ accessToken: body.access_token, refreshToken: body.refresh_token, expiresInSeconds: body.expires_in });
+  },
   revoke: (tokens, signal): TE.TaskEither<VendorError, void> => async () => {
     const response = await fetch(`${OAUTH_VENDOR_URL}/oauth/revoke`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: tokens.refreshToken ?? tokens.accessToken }).toString(),
+      body: new URLSearchParams({ token: tokens.accessToken }).toString(),
       signal,
     });
     return response.ok ? E.right(undefined) : E.left({ _tag: 'VendorUnavailable', message: `revoke answered ${response.status}` });

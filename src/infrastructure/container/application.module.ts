@@ -3,8 +3,10 @@ import { ContainerModule } from 'inversify';
 import { CreateMeeting } from '../../application/meetings/create-meeting.js';
 import { DeleteMeeting } from '../../application/meetings/delete-meeting.js';
 import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
+import { VendorCredentials } from '../../application/credentials/vendor-credentials.js';
 import { CompleteInstall } from '../../application/install/complete-install.js';
 import { CompleteVendorConnection } from '../../application/install/complete-vendor-connection.js';
+import { DeauthorizeVendorUser } from '../../application/install/deauthorize-vendor-user.js';
 import { DisconnectLink } from '../../application/install/disconnect-link.js';
 import { InstallSettings } from '../../application/install/install-settings.js';
 import { PipedriveCredentials } from '../../application/install/pipedrive-credentials.js';
@@ -25,25 +27,39 @@ import { VideoVendor } from '../../application/ports/video-vendor.js';
  * of Inversify), so their constructor arguments are listed here, in order.
  */
 export const applicationModule = new ContainerModule(({ bind }) => {
+  bind(VendorCredentials)
+    .toResolvedValue(
+      (vendor: VideoVendor, links: LinkRepository, cipher: TokenCipher, ids: IdGenerator, clock: Clock, logger: Logger) =>
+        new VendorCredentials(vendor, links, cipher, ids, clock, logger),
+      [VideoVendor, LinkRepository, TokenCipher, IdGenerator, Clock, Logger],
+    )
+    .inSingletonScope();
   bind(CreateMeeting)
     .toResolvedValue(
-      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, ids: IdGenerator, clock: Clock, logger: Logger) =>
-        new CreateMeeting(links, meetings, vendor, ids, clock, logger),
-      [LinkRepository, MeetingRepository, VideoVendor, IdGenerator, Clock, Logger],
+      (
+        links: LinkRepository,
+        meetings: MeetingRepository,
+        vendor: VideoVendor,
+        ids: IdGenerator,
+        clock: Clock,
+        logger: Logger,
+        credentials: VendorCredentials,
+      ) => new CreateMeeting(links, meetings, vendor, ids, clock, logger, credentials),
+      [LinkRepository, MeetingRepository, VideoVendor, IdGenerator, Clock, Logger, VendorCredentials],
     )
     .inSingletonScope();
   bind(UpdateMeeting)
     .toResolvedValue(
-      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, clock: Clock) =>
-        new UpdateMeeting(links, meetings, vendor, clock),
-      [LinkRepository, MeetingRepository, VideoVendor, Clock],
+      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, clock: Clock, credentials: VendorCredentials) =>
+        new UpdateMeeting(links, meetings, vendor, clock, credentials),
+      [LinkRepository, MeetingRepository, VideoVendor, Clock, VendorCredentials],
     )
     .inSingletonScope();
   bind(DeleteMeeting)
     .toResolvedValue(
-      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, clock: Clock) =>
-        new DeleteMeeting(links, meetings, vendor, clock),
-      [LinkRepository, MeetingRepository, VideoVendor, Clock],
+      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, clock: Clock, credentials: VendorCredentials) =>
+        new DeleteMeeting(links, meetings, vendor, clock, credentials),
+      [LinkRepository, MeetingRepository, VideoVendor, Clock, VendorCredentials],
     )
     .inSingletonScope();
 });
@@ -98,9 +114,15 @@ export const installModule = (settings: InstallSettings): ContainerModule =>
       .inSingletonScope();
     bind(Uninstall)
       .toResolvedValue(
-        (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, cipher: TokenCipher, logger: Logger) =>
-          new Uninstall(links, meetings, vendor, cipher, logger),
-        [LinkRepository, MeetingRepository, VideoVendor, TokenCipher, Logger],
+        (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, logger: Logger, credentials: VendorCredentials) =>
+          new Uninstall(links, meetings, vendor, logger, credentials),
+        [LinkRepository, MeetingRepository, VideoVendor, Logger, VendorCredentials],
+      )
+      .inSingletonScope();
+    bind(DeauthorizeVendorUser)
+      .toResolvedValue(
+        (links: LinkRepository, vendor: VideoVendor, disconnect: DisconnectLink) => new DeauthorizeVendorUser(links, vendor, disconnect),
+        [LinkRepository, VideoVendor, DisconnectLink],
       )
       .inSingletonScope();
     bind(DisconnectLink)

@@ -389,10 +389,10 @@ describe('install and uninstall (Pipedrive faked with nock)', () => {
 
     it('uninstall revokes the grant at the vendor', async () => {
       const state = await toVendor();
-      nock(OAUTH_VENDOR_URL).post('/oauth/token').reply(200, { access_token: 'a', refresh_token: 'vendor-refresh', expires_in: 3600, user_id: 'u' });
+      nock(OAUTH_VENDOR_URL).post('/oauth/token').reply(200, { access_token: 'vendor-access', refresh_token: 'vendor-refresh', expires_in: 3600, user_id: 'u' });
       fake.register();
       await request(vendorDeployment.callback).get(`/oauth/vendor/callback?code=c&state=${encodeURIComponent(state)}`);
-      const revoke = nock(OAUTH_VENDOR_URL).post('/oauth/revoke', { token: 'vendor-refresh' }).reply(200);
+      const revoke = nock(OAUTH_VENDOR_URL).post('/oauth/revoke', { token: 'vendor-access' }).reply(200);
       const response = await request(vendorDeployment.callback)
         .delete('/oauth/callback')
         .set('Authorization', BASIC)

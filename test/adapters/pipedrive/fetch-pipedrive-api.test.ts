@@ -10,7 +10,6 @@ import type { PipedriveError } from '../../../src/domain/errors.js';
 import type { LinkId, PipedriveId } from '../../../src/domain/ids.js';
 import { expectLeft, expectRight } from '../../support/either.js';
 
-nock.disableNetConnect();
 
 const OAUTH = 'https://oauth.pipedrive.test';
 const API = 'https://acme.pipedrive.test';
@@ -92,6 +91,9 @@ const registerScope = () =>
     .post('/api/v1/meetings/userProviderLinks', REGISTRATION_BODY);
 
 describe('FetchPipedriveApi', () => {
+  // Scoped to this suite: a module-level switch would stay on for every file loaded after this one.
+  before(() => nock.disableNetConnect());
+  after(() => nock.enableNetConnect());
   afterEach(() => {
     // Drops the timers of delayed replies too, so a timed-out test leaves nothing running.
     nock.abortPendingRequests();
