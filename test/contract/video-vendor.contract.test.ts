@@ -1,14 +1,21 @@
+import { generateKeyPairSync } from 'node:crypto';
+
 import { expect } from 'chai';
 import nock from 'nock';
 
 import type { VendorCall } from '../../src/application/ports/video-vendor.js';
+import { JitsiAccess } from '../../src/adapters/vendors/jitsi/jitsi-access.js';
+import { decodeJitsiConfig } from '../../src/adapters/vendors/jitsi/jitsi-config.js';
+import { JITSI_VENDOR_ID, JitsiVideoVendor } from '../../src/adapters/vendors/jitsi/jitsi-video-vendor.js';
 import { StubFaults } from '../../src/adapters/vendors/stub/stub-faults.js';
 import { STUB_VENDOR_ID, StubVideoVendor } from '../../src/adapters/vendors/stub/stub-video-vendor.js';
 import { ZOOM_VENDOR_ID, ZoomVideoVendor } from '../../src/adapters/vendors/zoom/zoom-video-vendor.js';
 import type { VendorError } from '../../src/domain/errors.js';
 import type { VendorId } from '../../src/domain/ids.js';
+import { expectRight } from '../support/either.js';
 import { aLink } from '../support/fixtures.js';
 import {
+  ALL_VENDOR_FAILURES,
   describeVideoVendorContract,
   type VendorFailureKind,
   type VendorOperation,
@@ -62,6 +69,7 @@ describeVideoVendorContract('StubVideoVendor', () => {
   return Promise.resolve({
     vendor: new StubVideoVendor({ publicBaseUrl: 'https://video.example.test', passcodes: true }, faults),
     remote: new StubRemote(faults),
+    failures: ALL_VENDOR_FAILURES,
     call: aCall(STUB_VENDOR_ID),
     cleanup: () => {
       faults.clear();
@@ -185,6 +193,7 @@ describeVideoVendorContract('ZoomVideoVendor (Zoom under nock)', () => {
   return Promise.resolve({
     vendor,
     remote,
+    failures: ALL_VENDOR_FAILURES,
     call: aCall(ZOOM_VENDOR_ID, ZOOM_ACCESS),
     cleanup: () => {
       nock.emitter.removeListener('no match', remote.onNoMatch);
@@ -195,3 +204,52 @@ describeVideoVendorContract('ZoomVideoVendor (Zoom under nock)', () => {
     },
   });
 });
+
+/**
+ * Jitsi has no meeting API: create, update and delete call nobody, so its remote side expects
+ * nothing and cannot be armed with a failure (the suite skips those tests: `failures: []`). The
+ * network is shut for the run, so a request it did make would fail the test.
+ */
+class JitsiRemote implements VendorRemote {
+  willCreate(): void {}
+  willUpdate(): void {}
+  willDelete(): void {}
+  willFail(op: VendorOperation, kind: VendorFailureKind): void {
+    expect.fail(`Jitsi declared no failures, yet the suite armed ${kind} for ${op}`);
+  }
+  done(): void {}
+}
+
+const JAAS_KEY = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+}).privateKey;
+const JITSI_MODES: readonly (readonly [string, Record<string, string>])[] = [
+  ['public', { JITSI_MODE: 'public' }],
+  [
+    'jaas',
+    { JITSI_MODE: 'jaas', JAAS_APP_ID: 'vpaas-magic-cookie-contract', JAAS_API_KEY_ID: 'vpaas-magic-cookie-contract/k1', JAAS_PRIVATE_KEY: JAAS_KEY },
+  ],
+  [
+    'selfhosted',
+    { JITSI_MODE: 'selfhosted', JITSI_BASE_URL: 'https://meet.contract.test', JITSI_APP_ID: 'app', JITSI_APP_SECRET: 'secret' },
+  ],
+];
+
+for (const [mode, env] of JITSI_MODES) {
+  describeVideoVendorContract(`JitsiVideoVendor (${mode} mode)`, () => {
+    nock.disableNetConnect();
+    const config = expectRight(decodeJitsiConfig({ env, production: true, publicBaseUrl: 'https://video.example.test' }));
+    return Promise.resolve({
+      vendor: new JitsiVideoVendor(new JitsiAccess(config)),
+      remote: new JitsiRemote(),
+      failures: [],
+      call: aCall(JITSI_VENDOR_ID),
+      cleanup: () => {
+        nock.enableNetConnect();
+        return Promise.resolve();
+      },
+    });
+  });
+}
