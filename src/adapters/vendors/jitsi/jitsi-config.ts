@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 
 import * as E from 'fp-ts/lib/Either.js';
 
+import { serviceUrl } from '../config-values.js';
 import type { VendorEnvironment } from '../vendor-plugin.js';
 
 /**
@@ -113,21 +114,12 @@ export function decodeJitsiConfig({ env, production, publicBaseUrl }: VendorEnvi
       const fallback = mode === 'jaas' ? JITSI_DEFAULTS.JITSI_BASE_URL_JAAS : JITSI_DEFAULTS.JITSI_BASE_URL;
       return { url: fallback, host: new URL(fallback).hostname };
     }
-    const parsed = URL.canParse(value) ? new URL(value) : undefined;
-    const schemes = production ? ['https:'] : ['https:', 'http:'];
-    if (
-      parsed === undefined ||
-      !schemes.includes(parsed.protocol) ||
-      parsed.search !== '' ||
-      parsed.hash !== '' ||
-      parsed.username !== '' ||
-      parsed.password !== ''
-    ) {
-      const what = production ? 'an https URL' : 'an http(s) URL';
-      problems.push(`JITSI_BASE_URL must be ${what} without query, fragment or credentials (got ${JSON.stringify(value)})`);
+    const checked = serviceUrl('JITSI_BASE_URL', value, production);
+    if (E.isLeft(checked)) {
+      problems.push(checked.left);
       return undefined;
     }
-    return { url: value.replace(/\/+$/, ''), host: parsed.hostname.toLowerCase() };
+    return checked.right;
   })();
 
   const moderatorValue = given('JITSI_MODERATOR') ?? JITSI_DEFAULTS.JITSI_MODERATOR;

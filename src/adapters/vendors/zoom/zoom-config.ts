@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 
+import { serviceUrl } from '../config-values.js';
 import type { VendorEnvironment } from '../vendor-plugin.js';
 
 /** What a Zoom deployment needs, decoded from the environment. */
@@ -55,21 +56,12 @@ export function decodeZoomConfig({ env, production }: VendorEnvironment): E.Eith
   };
   const url = (name: string, fallback: string): string => {
     const value = given(name) ?? fallback;
-    const parsed = URL.canParse(value) ? new URL(value) : undefined;
-    const schemes = production ? ['https:'] : ['https:', 'http:'];
-    if (
-      parsed === undefined ||
-      !schemes.includes(parsed.protocol) ||
-      parsed.search !== '' ||
-      parsed.hash !== '' ||
-      parsed.username !== '' ||
-      parsed.password !== ''
-    ) {
-      const what = production ? 'an https URL' : 'an http(s) URL';
-      problems.push(`${name} must be ${what} without query, fragment or credentials (got ${JSON.stringify(value)})`);
+    const checked = serviceUrl(name, value, production);
+    if (E.isLeft(checked)) {
+      problems.push(checked.left);
       return fallback;
     }
-    return value.replace(/\/+$/, '');
+    return checked.right.url;
   };
   const milliseconds = (name: string, fallback: number): number => {
     const value = given(name);
