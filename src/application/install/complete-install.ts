@@ -80,7 +80,14 @@ export class CompleteInstall {
         }
         return pipe(
           this.states.issue({ purpose: 'vendor-connect', linkId: link.linkId }, this.clock.now()),
-          TE.map((state) => ({ redirectTo: connection.authorizeUrl(state, this.settings.vendorCallbackUrl) })),
+          TE.map((state) => {
+            if (connection.kind === 'oauth') {
+              return { redirectTo: connection.authorizeUrl(state, this.settings.vendorCallbackUrl) };
+            }
+            const form = new URL(this.settings.vendorKeyUrl);
+            form.searchParams.set('state', state);
+            return { redirectTo: form.toString() };
+          }),
         );
       }),
     );

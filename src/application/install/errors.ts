@@ -17,6 +17,12 @@ export type InstallError =
   | { readonly _tag: 'InstallCodeMissing' }
   | { readonly _tag: 'PipedriveStepFailed'; readonly step: PipedriveStep; readonly error: PipedriveError }
   | { readonly _tag: 'VendorStepFailed'; readonly error: VendorError }
+  /** The pasted account key is missing or the vendor refused it; the form asks again with `retryState`. */
+  | {
+      readonly _tag: 'VendorKeyInvalid';
+      readonly reason: 'missing' | 'refused';
+      readonly retryState: string;
+    }
   /** The vendor step arrived for a link that no longer exists (uninstalled meanwhile). */
   | { readonly _tag: 'InstallLinkMissing' }
   /** The link's Pipedrive authorization is gone (refused refresh): the user must start again. */

@@ -8,6 +8,8 @@ export interface InstallSettings {
   readonly callbackUrl: string;
   /** `{PUBLIC_BASE_URL}/oauth/vendor/callback`: the redirect URL registered with the vendor. */
   readonly vendorCallbackUrl: string;
+  /** `{PUBLIC_BASE_URL}/oauth/vendor/key`: the form where a user pastes their vendor account key. */
+  readonly vendorKeyUrl: string;
   /** How long one vendor call of the install may take. */
   readonly vendorTimeoutMs: number;
 }

@@ -48,12 +48,27 @@ export interface VendorTokens {
 
 /**
  * What a vendor needs from the user at install.
- * - `none`: nothing (stub, Jitsi): the install goes straight to registration with Pipedrive.
+ * - `none`: nothing (stub, Jitsi, a vendor keyed for the whole deployment): the install goes
+ *   straight to registration with Pipedrive.
  * - `oauth`: the user authorizes us at the vendor (Zoom): we redirect there and exchange the code
  *   that comes back at `/oauth/vendor/callback`.
+ * - `account_key`: the user pastes an API key of their vendor account into a small form during
+ *   install; it is validated against the vendor before the link becomes active, then stored sealed
+ *   and handed to each call as `VendorCall.accessToken`.
  */
 export type VendorConnection =
   | { readonly kind: 'none' }
+  | {
+      readonly kind: 'account_key';
+      /** What the form calls the key ("Daily API key") and where the user finds it. */
+      readonly keyLabel: string;
+      readonly keyHelp: string;
+      /**
+       * Checks the key against the vendor. A key the vendor refuses is `VendorTokenRejected`; the
+       * user is asked again. Anything else is the vendor failing.
+       */
+      validateKey(key: string, signal: AbortSignal): TE.TaskEither<VendorError, VendorTokens>;
+    }
   | {
       readonly kind: 'oauth';
       authorizeUrl(state: string, redirectUri: string): string;

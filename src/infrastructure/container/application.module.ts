@@ -6,6 +6,7 @@ import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
 import { VendorCredentials } from '../../application/credentials/vendor-credentials.js';
 import { CompleteInstall } from '../../application/install/complete-install.js';
 import { CompleteVendorConnection } from '../../application/install/complete-vendor-connection.js';
+import { CompleteVendorKey } from '../../application/install/complete-vendor-key.js';
 import { DeauthorizeVendorUser } from '../../application/install/deauthorize-vendor-user.js';
 import { DisconnectLink } from '../../application/install/disconnect-link.js';
 import { InstallSettings } from '../../application/install/install-settings.js';
@@ -109,6 +110,21 @@ export const installModule = (settings: InstallSettings): ContainerModule =>
           used: UsedOAuthStates,
           clock: Clock,
         ) => new CompleteVendorConnection(settings, links, api, credentials, vendor, cipher, states, used, clock),
+        [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, Clock],
+      )
+      .inSingletonScope();
+    bind(CompleteVendorKey)
+      .toResolvedValue(
+        (
+          links: LinkRepository,
+          api: PipedriveApi,
+          credentials: PipedriveCredentials,
+          vendor: VideoVendor,
+          cipher: TokenCipher,
+          states: OAuthStateSigner,
+          used: UsedOAuthStates,
+          clock: Clock,
+        ) => new CompleteVendorKey(settings, links, api, credentials, vendor, cipher, states, used, clock),
         [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, Clock],
       )
       .inSingletonScope();

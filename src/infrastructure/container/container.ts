@@ -26,6 +26,7 @@ export function buildContainer(config: AppConfig, logger: Pino, store: Store): C
       pipedriveAuthorizeUrl: `${config.pipedrive.oauthUrl}/oauth/authorize`,
       callbackUrl: `${config.publicBaseUrl}/oauth/callback`,
       vendorCallbackUrl: `${config.publicBaseUrl}/oauth/vendor/callback`,
+      vendorKeyUrl: `${config.publicBaseUrl}/oauth/vendor/key`,
       vendorTimeoutMs: config.requestTimeoutMs,
     }),
     httpModule,

@@ -7,6 +7,7 @@ import { DeleteMeeting } from '../../application/meetings/delete-meeting.js';
 import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
 import { CompleteInstall } from '../../application/install/complete-install.js';
 import { CompleteVendorConnection } from '../../application/install/complete-vendor-connection.js';
+import { CompleteVendorKey } from '../../application/install/complete-vendor-key.js';
 import { StartInstall } from '../../application/install/start-install.js';
 import { Uninstall } from '../../application/install/uninstall.js';
 import { VideoVendor } from '../../application/ports/video-vendor.js';
@@ -59,6 +60,10 @@ export const httpModule = new ContainerModule(({ bind }) => {
             startInstall: context.get(StartInstall),
             completeInstall: context.get(CompleteInstall),
             completeVendorConnection: context.get(CompleteVendorConnection),
+            completeVendorKey: context.get(CompleteVendorKey),
+            ...(vendor.connection.kind === 'account_key'
+              ? { vendorKey: { label: vendor.connection.keyLabel, help: vendor.connection.keyHelp } }
+              : {}),
             uninstall: context.get(Uninstall),
             verifyCredentials,
             clientId: config.pipedrive.clientId,

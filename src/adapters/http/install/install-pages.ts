@@ -59,6 +59,14 @@ installed and nothing was stored.</p>${restart}`,
         body: html`<h1>${vendorName} did not complete the connection</h1>
 <p>We could not finish connecting your ${vendorName} account. Nothing was activated.</p>${restart}${ref}`,
       };
+    case 'VendorKeyInvalid':
+      // The router shows the key form again instead; this page is for a caller without one.
+      return {
+        status: 400,
+        title: `${vendorName} key not accepted`,
+        body: html`<h1>The ${vendorName} key was not accepted</h1>
+<p>${error.reason === 'missing' ? 'No key was entered.' : `${vendorName} refused the key.`}</p>${restart}${ref}`,
+      };
     case 'InstallLinkMissing':
     case 'InstallMustRestart':
       return {

@@ -4,20 +4,26 @@ import type { Context } from 'koa';
 
 import type { CompleteInstall } from '../../../application/install/complete-install.js';
 import type { CompleteVendorConnection } from '../../../application/install/complete-vendor-connection.js';
+import type { CompleteVendorKey } from '../../../application/install/complete-vendor-key.js';
 import type { InstallError, InstallRedirect } from '../../../application/install/errors.js';
 import type { StartInstall } from '../../../application/install/start-install.js';
 import type { Uninstall } from '../../../application/install/uninstall.js';
 import type { Logger } from '../../../application/ports/logger.js';
 import { apiProblem } from '../api-problem.js';
+import { readFormBody } from '../form-body.js';
 import { readJsonBody } from '../json-body.js';
 import { sendProblem } from '../problem-response.js';
 import { installFailurePage, renderInstallPage } from './install-pages.js';
 import { decodeUninstallRequest } from './uninstall-request.js';
+import { vendorKeyPage } from './vendor-key-page.js';
 
 export interface InstallRouterOptions {
   readonly startInstall: StartInstall;
   readonly completeInstall: CompleteInstall;
   readonly completeVendorConnection: CompleteVendorConnection;
+  readonly completeVendorKey: CompleteVendorKey;
+  /** What the key form calls the key, and where to find it; absent unless the vendor takes a key. */
+  readonly vendorKey?: { readonly label: string; readonly help: string };
   readonly uninstall: Uninstall;
   readonly verifyCredentials: (authorization: string | undefined) => boolean;
   readonly clientId: string;
@@ -64,6 +70,52 @@ export function installRouter(options: InstallRouterOptions): Router {
     const query = callbackQuery(ctx);
     finish(ctx, E.isLeft(query) ? query : await options.completeVendorConnection.execute(query.right)());
   });
+
+  const vendorKey = options.vendorKey;
+  if (vendorKey !== undefined) {
+    const showForm = (ctx: Context, state: string, status: number, error?: string): void => {
+      ctx.state['page'] = true;
+      ctx.status = status;
+      ctx.type = 'html';
+      ctx.body = vendorKeyPage({
+        vendorName: options.vendorName,
+        keyLabel: vendorKey.label,
+        keyHelp: vendorKey.help,
+        state,
+        ...(error === undefined ? {} : { error }),
+      });
+    };
+
+    router.get('/oauth/vendor/key', async (ctx) => {
+      const state = typeof ctx.query['state'] === 'string' ? ctx.query['state'] : undefined;
+      const checked = await options.completeVendorKey.formState(state)();
+      if (E.isLeft(checked)) return finish(ctx, checked);
+      showForm(ctx, state ?? '', 200);
+    });
+
+    router.post('/oauth/vendor/key', async (ctx) => {
+      const form = await readFormBody(ctx.req, options.bodyLimitBytes);
+      if (E.isLeft(form)) {
+        // Not our form (wrong type, too large): nothing to go on, so the install starts over.
+        finish(ctx, E.left({ _tag: 'OAuthStateInvalid', reason: 'malformed' }));
+        return;
+      }
+      const result = await options.completeVendorKey.execute({
+        state: form.right.get('state') ?? undefined,
+        key: form.right.get('key') ?? undefined,
+      })();
+      if (E.isLeft(result) && result.left._tag === 'VendorKeyInvalid') {
+        ctx.state['outcome'] = 'VENDOR_KEY_INVALID';
+        const error =
+          result.left.reason === 'missing'
+            ? `Enter your ${vendorKey.label}.`
+            : `${options.vendorName} did not accept this key. Check that it is complete and still active.`;
+        showForm(ctx, result.left.retryState, 400, error);
+        return;
+      }
+      finish(ctx, result);
+    });
+  }
 
   router.delete('/oauth/callback', async (ctx) => {
     if (!options.verifyCredentials(ctx.get('authorization') || undefined)) {
