@@ -814,3 +814,15 @@ describe('the meeting use cases together', () => {
     expect(w.faults.pending()).to.equal(0);
   });
 });
+
+describe('a vendor without per-user grants whose deployment credentials are refused', () => {
+  it('answers VendorRejected and flags no link', async () => {
+    const w = world();
+    const link = await givenLink(w);
+    w.faults.arm('create', { kind: 'fail', error: { _tag: 'VendorTokenRejected', message: 'bad deployment key' } });
+    const error = expectLeft(await w.create.execute({ linkId: link.linkId, details, signal: noDeadline() })());
+    expect(error._tag).to.equal('VendorRejected');
+    expect((error as { message: string }).message).to.contain('bad deployment key');
+    expect(await storedLink(w, link)).to.deep.equal(link);
+  });
+});

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 
 import type { VendorCall } from '../../src/application/ports/video-vendor.js';
+import { DAILY_VENDOR_ID, DailyVideoVendor } from '../../src/adapters/vendors/daily/daily-video-vendor.js';
 import { JitsiAccess } from '../../src/adapters/vendors/jitsi/jitsi-access.js';
 import { decodeJitsiConfig } from '../../src/adapters/vendors/jitsi/jitsi-config.js';
 import { JITSI_VENDOR_ID, JitsiVideoVendor } from '../../src/adapters/vendors/jitsi/jitsi-video-vendor.js';
@@ -247,6 +248,125 @@ for (const [mode, env] of JITSI_MODES) {
       failures: [],
       call: aCall(JITSI_VENDOR_ID),
       cleanup: () => {
+        nock.enableNetConnect();
+        return Promise.resolve();
+      },
+    });
+  });
+}
+
+const DAILY_API_ORIGIN = 'https://api.daily.contract.test';
+const DAILY_DEPLOYMENT_KEY = 'daily-contract-deployment-key';
+const DAILY_LINK_KEY = 'daily-contract-link-key';
+
+interface RoomFields {
+  readonly name?: unknown;
+  readonly privacy?: unknown;
+  readonly properties?: { readonly nbf?: unknown; readonly exp?: unknown };
+}
+/** A room's window in epoch seconds, opening before it closes (the unit tests check the exact values). */
+const roomWindow = (body: RoomFields): boolean =>
+  typeof body.properties?.nbf === 'number' && typeof body.properties.exp === 'number' && body.properties.nbf < body.properties.exp;
+const newRoom = (body: RoomFields): boolean =>
+  typeof body.name === 'string' && /^[a-z0-9-]+$/.test(body.name) && body.privacy === 'public' && roomWindow(body);
+
+/** Daily's REST API as nock interceptors, expecting the given key. */
+class DailyNockRemote implements VendorRemote {
+  private readonly scopes: nock.Scope[] = [];
+  private readonly unexpected: string[] = [];
+  private lastRoom = '';
+
+  constructor(private readonly key: string) {}
+
+  readonly onNoMatch = (req: { method?: string; href?: string; path?: string }): void => {
+    this.unexpected.push(`${req.method ?? '?'} ${req.href ?? req.path ?? '?'}`);
+  };
+
+  willCreate(): void {
+    this.scopes.push(
+      this.api()
+        .post('/v1/rooms', (body: RoomFields) => {
+          if (!newRoom(body)) return false;
+          this.lastRoom = body.name as string;
+          return true;
+        })
+        .reply(200, () => ({ name: this.lastRoom, url: `https://contract.daily.co/${this.lastRoom}`, privacy: 'public' })),
+    );
+  }
+
+  willUpdate(): void {
+    this.scopes.push(this.api().post(`/v1/rooms/${this.lastRoom}`, roomWindow).reply(200, { name: this.lastRoom }));
+  }
+
+  willDelete(): void {
+    this.scopes.push(this.api().delete(`/v1/rooms/${this.lastRoom}`).reply(200, { deleted: true, name: this.lastRoom }));
+  }
+
+  willFail(op: VendorOperation, kind: VendorFailureKind): void {
+    const scope = this.api();
+    const interceptor =
+      op === 'create'
+        ? scope.post('/v1/rooms', newRoom)
+        : op === 'update'
+          ? scope.post(`/v1/rooms/${this.lastRoom}`, roomWindow)
+          : scope.delete(`/v1/rooms/${this.lastRoom}`);
+    switch (kind) {
+      case 'gone':
+        interceptor.reply(404, { error: 'not-found', info: `room ${this.lastRoom} was not found` }, JSON_HEADERS);
+        break;
+      case 'rate_limited':
+        interceptor.reply(429, { error: 'rate-limit-error' }, { ...JSON_HEADERS, 'Retry-After': '3' });
+        break;
+      case 'unavailable':
+        interceptor.reply(503, '<html><body>Service Unavailable</body></html>', { 'content-type': 'text/html' });
+        break;
+      case 'rejected':
+        interceptor.reply(400, { error: 'invalid-request-error', info: 'properties.exp is invalid' }, JSON_HEADERS);
+        break;
+      case 'hang':
+        interceptor.delay(30_000).reply(200, {});
+        break;
+    }
+    this.scopes.push(scope);
+  }
+
+  done(): void {
+    for (const scope of this.scopes) scope.done();
+    expect(this.unexpected, 'requests Daily was not expected to receive').to.deep.equal([]);
+  }
+
+  private api(): nock.Scope {
+    return nock(DAILY_API_ORIGIN).matchHeader('authorization', `Bearer ${this.key}`);
+  }
+}
+
+const DAILY_RUNS: readonly (readonly [string, string | undefined])[] = [
+  ['deployment key', DAILY_DEPLOYMENT_KEY],
+  ['per-link key', undefined],
+];
+for (const [run, deploymentKey] of DAILY_RUNS) {
+  describeVideoVendorContract(`DailyVideoVendor (Daily under nock, ${run})`, () => {
+    nock.disableNetConnect();
+    const remote = new DailyNockRemote(deploymentKey ?? DAILY_LINK_KEY);
+    nock.emitter.on('no match', remote.onNoMatch);
+    const vendor = new DailyVideoVendor({
+      apiUrl: `${DAILY_API_ORIGIN}/v1`,
+      ...(deploymentKey === undefined ? {} : { apiKey: deploymentKey }),
+      timeoutMs: 5_000,
+      joinEarlyMinutes: 15,
+      joinLateMinutes: 60,
+    });
+    expect(vendor.connection.kind).to.equal(deploymentKey === undefined ? 'account_key' : 'none');
+    return Promise.resolve({
+      vendor,
+      remote,
+      failures: ALL_VENDOR_FAILURES,
+      // With a deployment key the link has no token of its own; with per-link keys it carries the pasted key.
+      call: aCall(DAILY_VENDOR_ID, deploymentKey === undefined ? DAILY_LINK_KEY : undefined),
+      cleanup: () => {
+        nock.emitter.removeListener('no match', remote.onNoMatch);
+        nock.abortPendingRequests();
+        nock.cleanAll();
         nock.enableNetConnect();
         return Promise.resolve();
       },

@@ -139,7 +139,18 @@ export const callVendor =
     signal: AbortSignal,
     operation: (call: VendorCall) => TE.TaskEither<VendorError, A>,
   ): TE.TaskEither<VendorError | StoreUnavailable | LinkNeedsReauthorization, A> => {
-    if (vendor.connection.kind === 'none') return withinBudget(signal, operation({ link, signal }));
+    if (vendor.connection.kind === 'none') {
+      // No per-user grant: a refused token is the deployment's own credential (a vendor key in
+      // configuration), which no user can repair by reinstalling, so no link is flagged for it.
+      return pipe(
+        withinBudget(signal, operation({ link, signal })),
+        TE.mapLeft((error): VendorError =>
+          error._tag === 'VendorTokenRejected'
+            ? { _tag: 'VendorRejected', message: `the deployment's ${vendor.displayName} credentials were refused (${error.message})` }
+            : error,
+        ),
+      );
+    }
     if (credentials === undefined) {
       throw new Error(`vendor ${vendor.id} needs credentials, and none were given to the use case`);
     }

@@ -8,7 +8,7 @@ import { instantToStartTime } from '../../../domain/time.js';
 import { html, page } from '../../http/html.js';
 import type { HttpRouteContributor } from '../../http/route-contributor.js';
 import type { JitsiAccess } from './jitsi-access.js';
-import { ROOM_NAME } from './jitsi-rooms.js';
+import { ROOM_NAME } from '../kit/room-names.js';
 import { JITSI_VENDOR_ID } from './jitsi-video-vendor.js';
 
 export const JOIN_PATH = '/j/:room';

@@ -11,7 +11,7 @@ import type {
 import type { VendorError } from '../../../domain/errors.js';
 import type { VendorId } from '../../../domain/ids.js';
 import type { MeetingDetails } from '../../../domain/meeting-details.js';
-import { newRoomName } from './jitsi-rooms.js';
+import { newRoomName } from '../kit/room-names.js';
 import type { JitsiAccess } from './jitsi-access.js';
 
 export const JITSI_VENDOR_ID = 'jitsi' as VendorId;

@@ -1,4 +1,3 @@
-import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 
 /**
@@ -73,43 +72,4 @@ export const OAuthErrorAnswer = t.partial({ error: t.string, reason: t.string, e
  */
 export function quoteMeetingIds(json: string): string {
   return json.replace(/("id"\s*:\s*)(-?\d+)(?=\s*[,}\]])/g, '$1"$2"');
-}
-
-/** Parses a JSON text, undefined when it is not JSON (Zoom sometimes answers XML or HTML). */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What a non-JSON body looks like, for messages: never its content. */
-export function describeNonJson(text: string): string {
-  const head = text.trimStart().slice(0, 64).toLowerCase();
-  if (head === '') return 'an empty body';
-  if (head.startsWith('<?xml')) return 'a body that is not JSON (XML)';
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'a body that is not JSON (HTML)';
-  if (head.startsWith('<')) return 'a body that is not JSON (XML or HTML)';
-  return 'a body that is not JSON';
-}
-
-/** Where decoding failed, as dotted paths, never the values: a value may be a token. */
-export function describeDecodeFailure(errors: t.Errors): string {
-  const paths = errors.map((error) => {
-    const keys: string[] = [];
-    error.context.forEach((entry, index) => {
-      const parent = index > 0 ? error.context[index - 1]?.type : undefined;
-      const positional = parent instanceof t.IntersectionType || parent instanceof t.UnionType;
-      if (entry.key !== '' && !positional) keys.push(entry.key);
-    });
-    return keys.length > 0 ? keys.join('.') : 'the body';
-  });
-  return [...new Set(paths)].slice(0, 5).join(', ');
-}
-
-/** Decodes a parsed body, or says where it failed. */
-export function decodeWith<A>(codec: t.Decoder<unknown, A>, parsed: unknown): E.Either<string, A> {
-  const decoded = codec.decode(parsed);
-  return E.isRight(decoded) ? decoded : E.left(describeDecodeFailure(decoded.left));
 }

@@ -3,7 +3,8 @@ import type * as t from 'io-ts';
 
 import type { Clock } from '../../../application/ports/clock.js';
 import type { VendorError, VendorRateLimited, VendorTimeout } from '../../../domain/errors.js';
-import { ApiErrorAnswer, decodeWith, describeNonJson, OAuthErrorAnswer, parseJson } from './zoom-codecs.js';
+import { decodeWith, describeNonJson, parseJson, redact } from '../kit/vendor-answers.js';
+import { ApiErrorAnswer, OAuthErrorAnswer } from './zoom-codecs.js';
 
 /**
  * Zoom's OAuth server and REST API over Node's `fetch`: one place for budgets, the retry of Zoom's
@@ -58,7 +59,6 @@ export const DEFAULT_RETRY_POLICY: ZoomRetryPolicy = {
 };
 
 const MAX_SAID_LENGTH = 200;
-const REDACTED = '[redacted]';
 
 /**
  * The time one vendor call may take: until the caller's signal aborts or the adapter's own timeout
@@ -290,9 +290,6 @@ function networkFailureOf(error: unknown): string {
   return error.message;
 }
 
-export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((acc, secret) => (secret.length > 0 ? acc.split(secret).join(REDACTED) : acc), text);
-}
 
 /** A 2xx body, parsed and decoded; one that does not decode means Zoom is not answering as documented. */
 export function decodeAnswer<A>(

@@ -8,7 +8,7 @@ import { MemoryMeetingRepository } from '../../../../src/adapters/persistence/me
 import { JitsiAccess } from '../../../../src/adapters/vendors/jitsi/jitsi-access.js';
 import { decodeJitsiConfig } from '../../../../src/adapters/vendors/jitsi/jitsi-config.js';
 import { JitsiJoinRoute } from '../../../../src/adapters/vendors/jitsi/jitsi-join-route.js';
-import { newRoomName } from '../../../../src/adapters/vendors/jitsi/jitsi-rooms.js';
+import { newRoomName } from '../../../../src/adapters/vendors/kit/room-names.js';
 import { JITSI_VENDOR_ID, JitsiVideoVendor } from '../../../../src/adapters/vendors/jitsi/jitsi-video-vendor.js';
 import type { Clock } from '../../../../src/application/ports/clock.js';
 import type { MeetingRepository } from '../../../../src/application/ports/meeting-repository.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { newRoomName, randomPart, ROOM_NAME, topicSlug } from '../../../../src/adapters/vendors/jitsi/jitsi-rooms.js';
+import { newRoomName, randomPart, ROOM_NAME, topicSlug } from '../../../../src/adapters/vendors/kit/room-names.js';
 
 const SHAPE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
