@@ -111,12 +111,22 @@ class ZoomNockRemote implements VendorRemote {
     this.unexpected.push(`${req.method ?? '?'} ${req.href ?? req.path ?? '?'}`);
   };
 
+  private scheduled: { start: Date; durationMinutes: number } | undefined;
+
+  lastScheduled(): { start: Date; durationMinutes: number } | undefined {
+    return this.scheduled;
+  }
+
   willCreate(): void {
     const id = this.nextId++;
     this.lastId = id;
     this.scopes.push(
       this.api()
-        .post('/v2/users/me/meetings', meetingFields)
+        .post('/v2/users/me/meetings', (body: MeetingFields) => {
+          if (!meetingFields(body)) return false;
+          this.scheduled = { start: new Date(String(body.start_time)), durationMinutes: Number(body.duration) };
+          return true;
+        })
         .reply(
           201,
           `{"id":${id},"topic":"t","start_url":"https://zoom.us/s/${id}?zak=host","join_url":"https://zoom.us/j/${id}?pwd=x","password":"123456"}`,
@@ -282,12 +292,22 @@ class DailyNockRemote implements VendorRemote {
     this.unexpected.push(`${req.method ?? '?'} ${req.href ?? req.path ?? '?'}`);
   };
 
+  private scheduled: { start: Date; durationMinutes: number } | undefined;
+
+  /** The room window, less the run's 15 minutes early and 60 late, is the meeting. */
+  lastScheduled(): { start: Date; durationMinutes: number } | undefined {
+    return this.scheduled;
+  }
+
   willCreate(): void {
     this.scopes.push(
       this.api()
         .post('/v1/rooms', (body: RoomFields) => {
           if (!newRoom(body)) return false;
           this.lastRoom = body.name as string;
+          const nbf = Number(body.properties?.nbf);
+          const exp = Number(body.properties?.exp);
+          this.scheduled = { start: new Date((nbf + 15 * 60) * 1000), durationMinutes: (exp - 60 * 60 - (nbf + 15 * 60)) / 60 };
           return true;
         })
         .reply(200, () => ({ name: this.lastRoom, url: `https://contract.daily.co/${this.lastRoom}`, privacy: 'public' })),

@@ -29,6 +29,12 @@ export interface VendorRemote {
   willFail(op: VendorOperation, kind: VendorFailureKind): void;
   /** Asserts that every armed expectation was used, like `scope.done()`. */
   done(): void;
+  /**
+   * When and how long the vendor's side was told the last created meeting runs, as it received it
+   * (Zoom's `start_time` and `duration`, Daily's room window): how the suite checks time conversion.
+   * Absent for a vendor with no remote side to ask (its time handling is tested beside it).
+   */
+  lastScheduled?(): { readonly start: Date; readonly durationMinutes: number } | undefined;
 }
 
 /** Every failure a remote side can be armed with. */
@@ -149,7 +155,30 @@ export function describeVideoVendorContract(name: string, make: () => Promise<Vi
       if (meeting.password !== undefined) {
         expect(meeting.password, 'a password, when there is one, is not empty').to.be.a('string').that.is.not.empty;
       }
+      if (meeting.invitation !== undefined) {
+        expect(meeting.invitation, "an invitation, when the vendor gives one, is text (else the service's default is used)")
+          .to.be.a('string').that.is.not.empty;
+      }
       subject.remote.done();
+    });
+
+    it("createMeeting schedules the meeting at the given UTC instant, across midnight and the year's end", async function () {
+      const lastScheduled = subject.remote.lastScheduled?.bind(subject.remote);
+      if (lastScheduled === undefined) {
+        // No remote side to ask (Jitsi, the stub): their time handling is tested next to them.
+        this.skip();
+      }
+      subject.remote.willCreate();
+      const start = new Date(Date.UTC(2026, 11, 31, 23, 30));
+      const details = someDetails({ start, durationMinutes: decoded(DurationMinutes, 90) });
+      succeeded(
+        'createMeeting must create a meeting for the given details',
+        await run('createMeeting', subject.vendor.createMeeting(subject.call(), { meetingId: aMeetingId(), details })),
+      );
+      subject.remote.done();
+      const scheduled = lastScheduled();
+      expect(scheduled?.start.toISOString(), 'the vendor must be given the exact UTC instant of the start').to.equal(start.toISOString());
+      expect(scheduled?.durationMinutes, 'the vendor must be given the duration').to.equal(90);
     });
 
     it('updateMeeting of an existing meeting succeeds', async () => {
