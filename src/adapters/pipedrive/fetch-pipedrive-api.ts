@@ -11,9 +11,9 @@ import type {
 } from '../../application/ports/pipedrive-api.js';
 import type { PipedriveError } from '../../domain/errors.js';
 import type { LinkId } from '../../domain/ids.js';
+import { describeDecodeFailure, networkFailureOf, redact } from '../outbound/answers.js';
 import {
   AuthorizationCodeAnswer,
-  describeDecodeFailure,
   normaliseApiDomain,
   RefreshAnswer,
   redirectUrlOf,
@@ -58,7 +58,6 @@ interface Answer {
 
 const TOKEN_LABEL = 'POST /oauth/token';
 const MAX_REFUSAL_LENGTH = 200;
-const REDACTED = '[redacted]';
 
 /**
  * Pipedrive's OAuth server and API over Node's `fetch`. Every method is a lazy task: nothing is
@@ -321,20 +320,7 @@ function decodeAnswer<A>(
   return E.isLeft(parsed) ? parsed : decodeParsed(label, answer.status, parsed.right, codec);
 }
 
-/** `fetch` says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND, ...) in its cause. */
-function networkFailureOf(error: unknown): string {
-  if (!(error instanceof Error)) return 'network error';
-  const cause: unknown = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${error.message} (${code})` : `${error.message} (${cause.message})`;
-  }
-  return error.message;
-}
 
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((acc, secret) => (secret.length > 0 ? acc.split(secret).join(REDACTED) : acc), text);
-}
 
 function trimmed(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();

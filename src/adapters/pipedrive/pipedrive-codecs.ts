@@ -98,23 +98,6 @@ export function refusalTextOf(body: unknown): string | undefined {
   return typeof error_info === 'string' && error_info.trim().length > 0 ? error_info.trim() : undefined;
 }
 
-/**
- * Where the decoding failed, as dotted paths (`data.company_id`), never the values: a value may be
- * a token.
- */
-export function describeDecodeFailure(errors: t.Errors): string {
-  const paths = errors.map((error) => {
-    const keys: string[] = [];
-    error.context.forEach((entry, index) => {
-      const parent = index > 0 ? error.context[index - 1]?.type : undefined;
-      // An intersection's or union's members are addressed by position: not a field of the answer.
-      const positional = parent instanceof t.IntersectionType || parent instanceof t.UnionType;
-      if (entry.key !== '' && !positional) keys.push(entry.key);
-    });
-    return keys.length > 0 ? keys.join('.') : 'the body';
-  });
-  return [...new Set(paths)].slice(0, 5).join(', ');
-}
 
 /**
  * `api_domain` is where the access token will be sent, so it must be a bare origin: https (http only

@@ -2,16 +2,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 
 import { newPendingLink } from '../../domain/link.js';
-import type { Clock } from '../ports/clock.js';
-import type { IdGenerator } from '../ports/id-generator.js';
-import type { LinkRepository } from '../ports/link-repository.js';
-import type { OAuthStateSigner, UsedOAuthStates } from '../ports/oauth-state.js';
-import type { PipedriveApi } from '../ports/pipedrive-api.js';
-import type { TokenCipher } from '../ports/token-cipher.js';
-import type { VideoVendor } from '../ports/video-vendor.js';
 import type { InstallError, InstallRedirect } from './errors.js';
-import type { InstallSettings } from './install-settings.js';
-import type { PipedriveCredentials } from './pipedrive-credentials.js';
+import type { InstallCollaborators } from './install-collaborators.js';
 import { sealGrant } from './pipedrive-credentials.js';
 import { registerAndActivate } from './register-link.js';
 import { checkState } from './state-check.js';
@@ -28,18 +20,7 @@ export interface PipedriveCallback {
  * vendor needs one, and registration with Pipedrive, which alone makes the link usable.
  */
 export class CompleteInstall {
-  constructor(
-    private readonly settings: InstallSettings,
-    private readonly links: LinkRepository,
-    private readonly pipedrive: PipedriveApi,
-    private readonly credentials: PipedriveCredentials,
-    private readonly vendor: VideoVendor,
-    private readonly cipher: TokenCipher,
-    private readonly states: OAuthStateSigner,
-    private readonly used: UsedOAuthStates,
-    private readonly ids: IdGenerator,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: InstallCollaborators) {}
 
   execute(callback: PipedriveCallback): TE.TaskEither<InstallError, InstallRedirect> {
     if (callback.error !== undefined) {
@@ -51,40 +32,40 @@ export class CompleteInstall {
     const stateChecked: TE.TaskEither<InstallError, unknown> =
       callback.state === undefined
         ? TE.right(undefined)
-        : checkState(this.states, this.used, this.clock)(callback.state, 'pipedrive-install');
+        : checkState(this.deps.states, this.deps.used, this.deps.clock)(callback.state, 'pipedrive-install');
     return pipe(
       stateChecked,
-      TE.flatMap(() => this.step('token', this.pipedrive.exchangeCode(code, this.settings.callbackUrl))),
+      TE.flatMap(() => this.step('token', this.deps.pipedrive.exchangeCode(code, this.deps.settings.callbackUrl))),
       TE.bindTo('tokens'),
       TE.bind('user', ({ tokens }) =>
-        this.step('identity', this.pipedrive.currentUser(tokens.apiDomain, tokens.accessToken)),
+        this.step('identity', this.deps.pipedrive.currentUser(tokens.apiDomain, tokens.accessToken)),
       ),
-      TE.bind('grant', ({ tokens }) => this.step('token', sealGrant(this.cipher)(tokens, undefined, this.clock.now()))),
+      TE.bind('grant', ({ tokens }) => this.step('token', sealGrant(this.deps.cipher)(tokens, undefined, this.deps.clock.now()))),
       TE.flatMap(({ user, grant }) =>
-        this.links.saveInstall(
+        this.deps.links.saveInstall(
           newPendingLink({
-            linkId: this.ids.linkId(),
+            linkId: this.deps.ids.linkId(),
             companyId: user.companyId,
             userId: user.userId,
-            vendor: this.vendor.id,
-            now: this.clock.now(),
+            vendor: this.deps.vendor.id,
+            now: this.deps.clock.now(),
           }),
           grant,
-          this.clock.now(),
+          this.deps.clock.now(),
         ),
       ),
       TE.flatMap((link) => {
-        const connection = this.vendor.connection;
+        const connection = this.deps.vendor.connection;
         if (connection.kind === 'none') {
-          return registerAndActivate(this.settings, this.links, this.pipedrive, this.credentials, this.clock)(link);
+          return registerAndActivate(this.deps.settings, this.deps.links, this.deps.pipedrive, this.deps.credentials, this.deps.clock)(link);
         }
         return pipe(
-          this.states.issue({ purpose: 'vendor-connect', linkId: link.linkId }, this.clock.now()),
+          this.deps.states.issue({ purpose: 'vendor-connect', linkId: link.linkId }, this.deps.clock.now()),
           TE.map((state) => {
             if (connection.kind === 'oauth') {
-              return { redirectTo: connection.authorizeUrl(state, this.settings.vendorCallbackUrl) };
+              return { redirectTo: connection.authorizeUrl(state, this.deps.settings.vendorCallbackUrl) };
             }
-            const form = new URL(this.settings.vendorKeyUrl);
+            const form = new URL(this.deps.settings.vendorKeyUrl);
             form.searchParams.set('state', state);
             return { redirectTo: form.toString() };
           }),

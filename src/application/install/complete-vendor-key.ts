@@ -5,16 +5,11 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { LinkId } from '../../domain/ids.js';
 import type { Link } from '../../domain/link.js';
 import { sealVendorGrant } from '../credentials/vendor-credentials.js';
-import type { Clock } from '../ports/clock.js';
-import type { LinkRepository } from '../ports/link-repository.js';
-import type { OAuthStateSigner, UsedOAuthStates, VerifiedOAuthState } from '../ports/oauth-state.js';
-import type { PipedriveApi } from '../ports/pipedrive-api.js';
-import type { TokenCipher } from '../ports/token-cipher.js';
+import type { VerifiedOAuthState } from '../ports/oauth-state.js';
 import type { VendorError } from '../../domain/errors.js';
-import type { VendorTokens, VideoVendor } from '../ports/video-vendor.js';
+import type { VendorTokens } from '../ports/video-vendor.js';
 import type { InstallError, InstallRedirect } from './errors.js';
-import type { InstallSettings } from './install-settings.js';
-import type { PipedriveCredentials } from './pipedrive-credentials.js';
+import type { InstallCollaborators } from './install-collaborators.js';
 import { registerAndActivate } from './register-link.js';
 import { checkState } from './state-check.js';
 
@@ -30,41 +25,31 @@ export interface VendorKeySubmission {
  * so a wrong or missing key answers with a fresh one for the next try.
  */
 export class CompleteVendorKey {
-  constructor(
-    private readonly settings: InstallSettings,
-    private readonly links: LinkRepository,
-    private readonly pipedrive: PipedriveApi,
-    private readonly credentials: PipedriveCredentials,
-    private readonly vendor: VideoVendor,
-    private readonly cipher: TokenCipher,
-    private readonly states: OAuthStateSigner,
-    private readonly used: UsedOAuthStates,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: InstallCollaborators) {}
 
   /** Whether a state may show the form (without using it up): signed, fresh, for this step. */
   formState(state: string | undefined): TE.TaskEither<InstallError, VerifiedOAuthState> {
     if (state === undefined || state === '') return TE.left({ _tag: 'OAuthStateInvalid', reason: 'missing' });
-    return this.states.verify(state, 'vendor-connect', this.clock.now());
+    return this.deps.states.verify(state, 'vendor-connect', this.deps.clock.now());
   }
 
   execute(submission: VendorKeySubmission): TE.TaskEither<InstallError, InstallRedirect> {
-    const connection = this.vendor.connection;
+    const connection = this.deps.vendor.connection;
     const state = submission.state;
     if (state === undefined || state === '') return TE.left({ _tag: 'OAuthStateInvalid', reason: 'missing' });
     return pipe(
-      checkState(this.states, this.used, this.clock)(state, 'vendor-connect'),
+      checkState(this.deps.states, this.deps.used, this.deps.clock)(state, 'vendor-connect'),
       TE.flatMap((verified): TE.TaskEither<InstallError, InstallRedirect> => {
         if (connection.kind !== 'account_key' || verified.linkId === undefined) return TE.left({ _tag: 'InstallLinkMissing' });
         const linkId = verified.linkId;
         const key = (submission.key ?? '').trim();
         if (key === '') return this.askAgain(linkId, 'missing');
         return pipe(
-          this.links.findById(linkId),
+          this.deps.links.findById(linkId),
           TE.flatMap(linkOrMissing),
           TE.flatMap((): TE.TaskEither<InstallError, VendorTokens> => {
             const validated: TE.TaskEither<VendorError, VendorTokens> = pipe(
-              TE.fromIO(() => AbortSignal.timeout(this.settings.vendorTimeoutMs)),
+              TE.fromIO(() => AbortSignal.timeout(this.deps.settings.vendorTimeoutMs)),
               TE.flatMap((signal) => connection.validateKey(key, signal)),
             );
             return pipe(
@@ -74,10 +59,10 @@ export class CompleteVendorKey {
               ),
             );
           }),
-          TE.flatMap((tokens) => sealVendorGrant(this.cipher)({ ...tokens, accessToken: key }, this.clock.now())),
-          TE.flatMap((grant) => this.links.setVendorGrant(linkId, grant, this.clock.now())),
+          TE.flatMap((tokens) => sealVendorGrant(this.deps.cipher)({ ...tokens, accessToken: key }, this.deps.clock.now())),
+          TE.flatMap((grant) => this.deps.links.setVendorGrant(linkId, grant, this.deps.clock.now())),
           TE.flatMap(linkOrMissing),
-          TE.flatMap((link) => registerAndActivate(this.settings, this.links, this.pipedrive, this.credentials, this.clock)(link)),
+          TE.flatMap((link) => registerAndActivate(this.deps.settings, this.deps.links, this.deps.pipedrive, this.deps.credentials, this.deps.clock)(link)),
         );
       }),
     );
@@ -85,7 +70,7 @@ export class CompleteVendorKey {
 
   private askAgain(linkId: LinkId, reason: 'missing' | 'refused'): TE.TaskEither<InstallError, never> {
     return pipe(
-      this.states.issue({ purpose: 'vendor-connect', linkId }, this.clock.now()),
+      this.deps.states.issue({ purpose: 'vendor-connect', linkId }, this.deps.clock.now()),
       TE.flatMap((retryState) => TE.left<InstallError>({ _tag: 'VendorKeyInvalid', reason, retryState })),
     );
   }

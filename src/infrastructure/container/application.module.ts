@@ -9,6 +9,7 @@ import { CompleteVendorConnection } from '../../application/install/complete-ven
 import { CompleteVendorKey } from '../../application/install/complete-vendor-key.js';
 import { DeauthorizeVendorUser } from '../../application/install/deauthorize-vendor-user.js';
 import { DisconnectLink } from '../../application/install/disconnect-link.js';
+import { InstallCollaborators } from '../../application/install/install-collaborators.js';
 import { InstallSettings } from '../../application/install/install-settings.js';
 import { PipedriveCredentials } from '../../application/install/pipedrive-credentials.js';
 import { StartInstall } from '../../application/install/start-install.js';
@@ -76,17 +77,11 @@ export const installModule = (settings: InstallSettings): ContainerModule =>
         [LinkRepository, PipedriveApi, TokenCipher, IdGenerator, Clock, Logger],
       )
       .inSingletonScope();
-    bind(StartInstall)
-      .toResolvedValue(
-        (states: OAuthStateSigner, clock: Clock) => new StartInstall(settings, states, clock),
-        [OAuthStateSigner, Clock],
-      )
-      .inSingletonScope();
-    bind(CompleteInstall)
+    bind<InstallCollaborators>(InstallCollaborators)
       .toResolvedValue(
         (
           links: LinkRepository,
-          api: PipedriveApi,
+          pipedrive: PipedriveApi,
           credentials: PipedriveCredentials,
           vendor: VideoVendor,
           cipher: TokenCipher,
@@ -94,39 +89,24 @@ export const installModule = (settings: InstallSettings): ContainerModule =>
           used: UsedOAuthStates,
           ids: IdGenerator,
           clock: Clock,
-        ) => new CompleteInstall(settings, links, api, credentials, vendor, cipher, states, used, ids, clock),
+        ): InstallCollaborators => ({ settings, links, pipedrive, credentials, vendor, cipher, states, used, ids, clock }),
         [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, IdGenerator, Clock],
       )
       .inSingletonScope();
-    bind(CompleteVendorConnection)
+    bind(StartInstall)
       .toResolvedValue(
-        (
-          links: LinkRepository,
-          api: PipedriveApi,
-          credentials: PipedriveCredentials,
-          vendor: VideoVendor,
-          cipher: TokenCipher,
-          states: OAuthStateSigner,
-          used: UsedOAuthStates,
-          clock: Clock,
-        ) => new CompleteVendorConnection(settings, links, api, credentials, vendor, cipher, states, used, clock),
-        [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, Clock],
+        (states: OAuthStateSigner, clock: Clock) => new StartInstall(settings, states, clock),
+        [OAuthStateSigner, Clock],
       )
       .inSingletonScope();
+    bind(CompleteInstall)
+      .toResolvedValue((deps: InstallCollaborators) => new CompleteInstall(deps), [InstallCollaborators])
+      .inSingletonScope();
+    bind(CompleteVendorConnection)
+      .toResolvedValue((deps: InstallCollaborators) => new CompleteVendorConnection(deps), [InstallCollaborators])
+      .inSingletonScope();
     bind(CompleteVendorKey)
-      .toResolvedValue(
-        (
-          links: LinkRepository,
-          api: PipedriveApi,
-          credentials: PipedriveCredentials,
-          vendor: VideoVendor,
-          cipher: TokenCipher,
-          states: OAuthStateSigner,
-          used: UsedOAuthStates,
-          clock: Clock,
-        ) => new CompleteVendorKey(settings, links, api, credentials, vendor, cipher, states, used, clock),
-        [LinkRepository, PipedriveApi, PipedriveCredentials, VideoVendor, TokenCipher, OAuthStateSigner, UsedOAuthStates, Clock],
-      )
+      .toResolvedValue((deps: InstallCollaborators) => new CompleteVendorKey(deps), [InstallCollaborators])
       .inSingletonScope();
     bind(Uninstall)
       .toResolvedValue(

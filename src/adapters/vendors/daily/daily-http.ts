@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 
 import type { VendorError } from '../../../domain/errors.js';
-import { decodeWith, describeNonJson, parseJson, redact } from '../kit/vendor-answers.js';
+import { decodeWith, describeNonJson, networkFailureOf, parseJson, redact } from '../../outbound/answers.js';
 import { ErrorAnswer } from './daily-codecs.js';
 
 /**
@@ -129,13 +129,3 @@ export function decodeAnswer<A>(label: string, answer: DailyAnswer, codec: t.Dec
       });
 }
 
-/** `fetch` says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND, ...) in its cause. */
-function networkFailureOf(error: unknown): string {
-  if (!(error instanceof Error)) return 'network error';
-  const cause: unknown = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${error.message} (${code})` : `${error.message} (${cause.message})`;
-  }
-  return error.message;
-}

@@ -3,7 +3,7 @@ import type * as t from 'io-ts';
 
 import type { Clock } from '../../../application/ports/clock.js';
 import type { VendorError, VendorRateLimited, VendorTimeout } from '../../../domain/errors.js';
-import { decodeWith, describeNonJson, parseJson, redact } from '../kit/vendor-answers.js';
+import { decodeWith, describeNonJson, networkFailureOf, parseJson, redact } from '../../outbound/answers.js';
 import { ApiErrorAnswer, OAuthErrorAnswer } from './zoom-codecs.js';
 
 /**
@@ -279,16 +279,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** `fetch` says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND, ...) in its cause. */
-function networkFailureOf(error: unknown): string {
-  if (!(error instanceof Error)) return 'network error';
-  const cause: unknown = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${error.message} (${code})` : `${error.message} (${cause.message})`;
-  }
-  return error.message;
-}
 
 
 /** A 2xx body, parsed and decoded; one that does not decode means Zoom is not answering as documented. */

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 
 /**
- * Reading a vendor's answers, for every HTTP vendor: bodies that may not be JSON, decoding that says
+ * Reading the answers of the services we call (Pipedrive, every HTTP vendor): bodies that may not be JSON, decoding that says
  * where it failed but never shows a value (a value may be a token), and secrets kept out of messages.
  */
 
@@ -50,4 +50,15 @@ const REDACTED = '[redacted]';
 /** Replaces every occurrence of each secret (a token, a key) in a text meant for a message or a log. */
 export function redact(text: string, secrets: readonly string[]): string {
   return secrets.reduce((acc, secret) => (secret.length > 0 ? acc.split(secret).join(REDACTED) : acc), text);
+}
+
+/** `fetch` says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND, ...) in its cause. */
+export function networkFailureOf(error: unknown): string {
+  if (!(error instanceof Error)) return 'network error';
+  const cause: unknown = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.message} (${code})` : `${error.message} (${cause.message})`;
+  }
+  return error.message;
 }
