@@ -1,52 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-
 import { expect } from 'chai';
+
+import { freePort, run, type Started, waitFor } from '../support/processes.js';
 
 /** The demo link a development start seeds, with the development credentials. */
 const DEMO_LINK = '5e0d0f6a-7c1b-4d2e-9f3a-0b1c2d3e4f50';
 const DEV_ID = 'dev-client-id';
 const DEV_SECRET = 'dev-client-secret';
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
-
-interface Started {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-/** Runs a TypeScript entry point with tsx and exactly the given environment (plus PATH). */
-function run(entry: string, args: readonly string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitFor(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const conformance = (args: readonly string[]): Started => run('src/conformance/main.ts', args);
 

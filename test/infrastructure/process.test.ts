@@ -1,7 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import { pino } from 'pino';
@@ -11,53 +7,18 @@ import { StubFaults } from '../../src/adapters/vendors/stub/stub-faults.js';
 import type { LinkId, PipedriveId } from '../../src/domain/ids.js';
 import { newPendingLink, withLinkStatus } from '../../src/domain/link.js';
 import { startService } from '../../src/infrastructure/server.js';
+import { freePort, run, type Started, waitFor } from '../support/processes.js';
 import { BASIC, testConfig } from '../support/service.js';
 
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
-
-interface Started {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
 /** Runs the service the way `npm start` does (minus the build), with exactly the given environment. */
-function run(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/infrastructure/main.ts'], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitFor(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const runService = (env: Record<string, string>): Started => run('src/infrastructure/main.ts', [], env);
 
 describe('the process (as `npm start` runs it)', function () {
   this.timeout(40_000);
 
   it('with no environment: serves the stub on memory, prints credentials and a curl that works; stops on SIGTERM', async () => {
     const port = await freePort();
-    const service = run({ PORT: String(port) });
+    const service = runService({ PORT: String(port) });
     try {
       await waitFor(() => service.stdout().includes('Manifest:'), 'the start banner');
       const banner = service.stdout();
@@ -93,7 +54,7 @@ describe('the process (as `npm start` runs it)', function () {
   });
 
   it('with NODE_ENV=production and nothing else: exits 1 naming each missing variable on its own line', async () => {
-    const service = run({ NODE_ENV: 'production' });
+    const service = runService({ NODE_ENV: 'production' });
     expect(await service.exited).to.equal(1);
     const lines = service.stderr().trim().split('\n');
     for (const name of ['PUBLIC_BASE_URL', 'PIPEDRIVE_CLIENT_ID', 'PIPEDRIVE_CLIENT_SECRET', 'MONGODB_URI', 'ENCRYPTION_KEY']) {
@@ -104,7 +65,7 @@ describe('the process (as `npm start` runs it)', function () {
 
   it('with NODE_ENV=production: starts without its store (not ready), prints no banner, credentials or demo link', async () => {
     const port = await freePort();
-    const service = run({
+    const service = runService({
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
