@@ -70,8 +70,10 @@ export const oauthTestPlugin = vendorPlugin<{ publicBaseUrl: string }>({
   decodeConfig: ({ publicBaseUrl }) => E.right({ publicBaseUrl }),
   module: ({ publicBaseUrl }) =>
     new ContainerModule(({ bind }) => {
-      bind(StubFaults).toConstantValue(new StubFaults());
-      const inner = new StubVideoVendor({ publicBaseUrl, passcodes: false }, new StubFaults());
+      // One switchboard, bound and used: a test arming `deployment.faults` arms this vendor's meetings.
+      const faults = new StubFaults();
+      bind(StubFaults).toConstantValue(faults);
+      const inner = new StubVideoVendor({ publicBaseUrl, passcodes: false }, faults);
       const vendor: VideoVendor = {
         id: 'oauth-test' as VendorId,
         displayName: 'OAuth Test Video',
