@@ -102,5 +102,16 @@ export interface VideoVendor {
   createMeeting(call: VendorCall, input: NewVendorMeeting): TE.TaskEither<VendorError, VendorMeeting>;
   updateMeeting(call: VendorCall, ref: VendorMeetingRef, details: MeetingDetails): TE.TaskEither<VendorError, void>;
   deleteMeeting(call: VendorCall, ref: VendorMeetingRef): TE.TaskEither<VendorError, void>;
+  /**
+   * What a create for `input` may have left at the vendor when its answer never reached us (a
+   * timeout, a crash between the vendor's answer and our store write): the vendor's references of
+   * meetings made for it, so that the reconciler can delete them. `since` is when that create
+   * started. A vendor that can carry our meeting id (in a room name, say) finds by it; one that
+   * cannot matches the details among meetings created since then. Empty when there is none, and
+   * for vendors with nothing at their side to clean up.
+   *
+   * Optional only until every adapter has it; the vendor contract suite checks it.
+   */
+  findCreated?(call: VendorCall, input: NewVendorMeeting, since: Date): TE.TaskEither<VendorError, readonly string[]>;
 }
 export const VideoVendor = Symbol('VideoVendor');
