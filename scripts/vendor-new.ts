@@ -181,6 +181,9 @@ export class ${n.pascal}VideoVendor implements VideoVendor {
         case 'delay':
           await Promise.race([sleep(fault.ms), aborted(signal)]);
           return signal.aborted ? E.left({ _tag: 'VendorTimeout', message: '${n.display} was too slow' }) : E.right(succeed());
+        case 'crash':
+          // Crash drills kill a whole process; they belong to the stub vendor, not to a real one.
+          return E.left({ _tag: 'VendorUnavailable', message: 'crash drills are for the stub vendor only' });
       }
     };
   }

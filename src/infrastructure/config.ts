@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 
 import type { VendorPlugin } from '../adapters/vendors/vendor-plugin.js';
+import { DEFAULT_MEETING_SETTINGS } from '../application/meetings/meeting-collaborators.js';
 
 /**
  * The deployment's configuration, decoded once from the environment at start. Every missing or
@@ -31,6 +32,12 @@ export interface AppConfig {
   readonly pipedriveTimeoutMs: number;
   readonly logLevel: string;
   readonly requestTimeoutMs: number;
+  /** Identical creates within this window get the first create's meeting. */
+  readonly duplicateCreateWindowMs: number;
+  /** How often the reconciler looks for creates that never settled; 0: never (one-off tools). */
+  readonly reconcileIntervalMs: number;
+  /** Age past which a create that never settled is followed up. */
+  readonly reconcileStaleAfterMs: number;
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
   readonly trustProxy: boolean;
@@ -42,6 +49,9 @@ export const DEVELOPMENT_CLIENT_SECRET = 'dev-client-secret';
 // A fixed, publicly known key: it only ever protects development data.
 const DEVELOPMENT_ENCRYPTION_KEY = 'ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdCE';
 
+/** How long a failed create may take to delete its vendor meeting again (see MeetingSettings). */
+export const COMPENSATION_BUDGET_MS = DEFAULT_MEETING_SETTINGS.compensationBudgetMs;
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -50,6 +60,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const SETTINGS = {
   LOG_LEVEL: 'info',
   REQUEST_TIMEOUT_MS: 8000,
+  DUPLICATE_CREATE_WINDOW_MS: 60000,
+  RECONCILE_INTERVAL_MS: 30000,
+  RECONCILE_STALE_AFTER_MS: 120000,
   BODY_LIMIT_BYTES: 16384,
   SHUTDOWN_GRACE_MS: 10000,
   PIPEDRIVE_TIMEOUT_MS: 5000,
@@ -138,6 +151,14 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     problems.push(`TRUST_PROXY must be true or false (got ${JSON.stringify(trustProxyRaw)})`);
   }
 
+  // Pipedrive gives up after about 10 s: our answer, even a 504, must come before that.
+  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', SETTINGS.REQUEST_TIMEOUT_MS, 100, 9000);
+  const reconcileStaleAfterMs = integer('RECONCILE_STALE_AFTER_MS', SETTINGS.RECONCILE_STALE_AFTER_MS, 1000, 86400000);
+  if (reconcileStaleAfterMs < requestTimeoutMs + COMPENSATION_BUDGET_MS) {
+    problems.push(
+      `RECONCILE_STALE_AFTER_MS must be at least REQUEST_TIMEOUT_MS + ${COMPENSATION_BUDGET_MS} (${requestTimeoutMs + COMPENSATION_BUDGET_MS}): a younger create may still be running`,
+    );
+  }
   const config: AppConfig = {
     production,
     port,
@@ -156,7 +177,10 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     previousEncryptionKeys,
     pipedriveTimeoutMs: integer('PIPEDRIVE_TIMEOUT_MS', SETTINGS.PIPEDRIVE_TIMEOUT_MS, 100, 60000),
     logLevel,
-    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', SETTINGS.REQUEST_TIMEOUT_MS, 100, 60000),
+    requestTimeoutMs,
+    duplicateCreateWindowMs: integer('DUPLICATE_CREATE_WINDOW_MS', SETTINGS.DUPLICATE_CREATE_WINDOW_MS, 0, 600000),
+    reconcileIntervalMs: integer('RECONCILE_INTERVAL_MS', SETTINGS.RECONCILE_INTERVAL_MS, 0, 3600000),
+    reconcileStaleAfterMs,
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', SETTINGS.BODY_LIMIT_BYTES, 256, 1048576),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', SETTINGS.SHUTDOWN_GRACE_MS, 0, 120000),
     trustProxy: trustProxyRaw === 'true',

@@ -7,6 +7,9 @@ import { MemoryMeetingRepository } from '../../src/adapters/persistence/memory/m
 import { StubFaults } from '../../src/adapters/vendors/stub/stub-faults.js';
 import { StubVideoVendor } from '../../src/adapters/vendors/stub/stub-video-vendor.js';
 import { CreateMeeting } from '../../src/application/meetings/create-meeting.js';
+import { DEFAULT_MEETING_SETTINGS, type MeetingCollaborators } from '../../src/application/meetings/meeting-collaborators.js';
+import { MemoryCreateClaims } from '../../src/adapters/persistence/memory/memory-create-claims.js';
+import { MemoryPendingCreates } from '../../src/adapters/persistence/memory/memory-pending-creates.js';
 import { DeleteMeeting } from '../../src/application/meetings/delete-meeting.js';
 import { UpdateMeeting } from '../../src/application/meetings/update-meeting.js';
 import type { Clock } from '../../src/application/ports/clock.js';
@@ -132,6 +135,9 @@ class InsertFailingMeetings implements MeetingRepository {
   findForLink: MeetingRepository['findForLink'] = (linkId, meetingId) => this.inner.findForLink(linkId, meetingId);
   findByVendorRef: MeetingRepository['findByVendorRef'] = (vendor, ref) => this.inner.findByVendorRef(vendor, ref);
   save: MeetingRepository['save'] = (meeting) => this.inner.save(meeting);
+  lock: MeetingRepository['lock'] = (...args) => this.inner.lock(...args);
+  saveLocked: MeetingRepository['saveLocked'] = (meeting, holder) => this.inner.saveLocked(meeting, holder);
+  unlock: MeetingRepository['unlock'] = (...args) => this.inner.unlock(...args);
   removeAllForLink: MeetingRepository['removeAllForLink'] = (linkId) => this.inner.removeAllForLink(linkId);
 }
 
@@ -143,6 +149,10 @@ interface World {
   readonly clock: FixedClock;
   readonly ids: CountingIds;
   readonly logger: RecordingLogger;
+  readonly pending: MemoryPendingCreates;
+  readonly claims: MemoryCreateClaims;
+  /** Everything the use cases are built with, for tests that build their own. */
+  readonly deps: MeetingCollaborators;
   readonly create: CreateMeeting;
   readonly update: UpdateMeeting;
   readonly remove: DeleteMeeting;
@@ -159,6 +169,19 @@ function world(options: { passcodes?: boolean; meetings?: (memory: MeetingReposi
   const clock = new FixedClock(CREATED_AT);
   const ids = new CountingIds();
   const logger = new RecordingLogger();
+  const pending = new MemoryPendingCreates();
+  const claims = new MemoryCreateClaims();
+  const deps: MeetingCollaborators = {
+    links,
+    meetings: store,
+    pending,
+    claims,
+    vendor,
+    ids,
+    clock,
+    logger,
+    settings: DEFAULT_MEETING_SETTINGS,
+  };
   return {
     links,
     meetings,
@@ -167,9 +190,12 @@ function world(options: { passcodes?: boolean; meetings?: (memory: MeetingReposi
     clock,
     ids,
     logger,
-    create: new CreateMeeting(links, store, vendor, ids, clock, logger),
-    update: new UpdateMeeting(links, store, vendor, clock),
-    remove: new DeleteMeeting(links, store, vendor, clock),
+    pending,
+    claims,
+    deps,
+    create: new CreateMeeting(deps),
+    update: new UpdateMeeting(deps),
+    remove: new DeleteMeeting(deps),
   };
 }
 
@@ -188,6 +214,13 @@ const FIRST_MEETING_ID = 'meeting-0000000001';
 
 /** A signal that never aborts: the default request budget of a test that is not about timeouts. */
 const noDeadline = (): AbortSignal => new AbortController().signal;
+
+/** The meeting ids of every pending create the reconciler would find, seen from far in the future. */
+async function staleCreates(w: World): Promise<string[]> {
+  const future = new Date(Date.UTC(2100, 0, 1));
+  const taken = expectRight(await w.pending.takeStale(w.vendor.id, future, 'test', future, future, 100)());
+  return taken.map((pending) => pending.meetingId);
+}
 
 async function givenLink(w: World, status: LinkStatus = 'active', overrides: Partial<Link> = {}): Promise<Link> {
   const link = aLink({ status, vendor: aVendorId('stub'), ...overrides });
@@ -399,7 +432,7 @@ describe('CreateMeeting', () => {
       updateMeeting: (call, ref, d) => w.vendor.updateMeeting(call, ref, d),
       deleteMeeting: (call, ref) => w.vendor.deleteMeeting(call, ref),
     };
-    const create = new CreateMeeting(w.links, w.meetings, deaf, w.ids, w.clock, w.logger);
+    const create = new CreateMeeting({ ...w.deps, vendor: deaf });
 
     const started = performance.now();
     const error = expectLeft(await create.execute({ linkId: link.linkId, details, signal: AbortSignal.timeout(50) })());
@@ -437,10 +470,17 @@ describe('CreateMeeting', () => {
     expect(w.logger.entries).to.deep.equal([
       {
         level: 'warn',
-        fields: { linkId: link.linkId, meetingId: FIRST_MEETING_ID },
-        message: 'store failed after the vendor created the meeting; the vendor meeting was deleted again',
+        fields: {
+          linkId: link.linkId,
+          meetingId: FIRST_MEETING_ID,
+          vendorRef: `stub-${FIRST_MEETING_ID}`,
+          reason: 'the store failed after the vendor created the meeting',
+        },
+        message: 'create undone: the vendor meeting was deleted again',
       },
     ]);
+    // Nothing is left for the reconciler: the vendor meeting is gone already.
+    expect(await staleCreates(w)).to.deep.equal([]);
   });
 
   it('compensates with its own budget, not the request budget that may already be spent', async () => {
@@ -472,11 +512,14 @@ describe('CreateMeeting', () => {
           linkId: link.linkId,
           meetingId: FIRST_MEETING_ID,
           vendorRef: `stub-${FIRST_MEETING_ID}`,
+          reason: 'the store failed after the vendor created the meeting',
           vendorError,
         },
-        message: 'meeting created at the vendor but neither stored nor deleted: it is orphaned at the vendor',
+        message: 'could not delete the vendor meeting of a failed create; the reconciler will try again',
       },
     ]);
+    // The pending record stays: the reconciler's trace of the meeting left at the vendor.
+    expect(await staleCreates(w)).to.deep.equal([FIRST_MEETING_ID]);
   });
 });
 

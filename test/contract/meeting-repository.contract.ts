@@ -4,7 +4,7 @@ import type { MeetingRepository } from '../../src/application/ports/meeting-repo
 import { deleted, type Meeting, rescheduled } from '../../src/domain/meeting.js';
 import { DurationMinutes, Topic } from '../../src/domain/meeting-details.js';
 import { expectNone, expectRight, expectSome } from '../support/either.js';
-import { aLinkId, aMeeting, aMeetingId, aVendorId, decoded, someDetails, T2 } from '../support/fixtures.js';
+import { aLinkId, aMeeting, aMeetingId, aVendorId, decoded, someDetails, T1, T2 } from '../support/fixtures.js';
 
 export interface MeetingRepositorySubject {
   readonly repo: MeetingRepository;
@@ -178,6 +178,97 @@ export function describeMeetingRepositoryContract(name: string, make: () => Prom
 
         expect(expectRight(await task())).to.equal(true);
         expect(await stored(meeting)).to.deep.equal(changed);
+      });
+    });
+
+    describe('lock, saveLocked and unlock', () => {
+      const later = (from: Date, ms: number): Date => new Date(from.getTime() + ms);
+
+      it('locks a meeting of the link for one holder and hands back the meeting as stored', async () => {
+        const meeting = aMeeting({ password: 'p4ss' });
+        expectRight(await repo.insert(meeting)());
+
+        const taken = expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'a', T1, later(T1, 30_000))());
+
+        expect(taken).to.deep.equal({ _tag: 'Locked', meeting });
+      });
+
+      it('answers Busy to a second holder while the lock is held, and Locked once its time is past', async () => {
+        const meeting = aMeeting();
+        expectRight(await repo.insert(meeting)());
+        expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'a', T1, later(T1, 30_000))());
+
+        expect(expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'b', later(T1, 29_999), later(T1, 60_000))())).to.deep.equal({
+          _tag: 'Busy',
+        });
+        expect(expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'b', later(T1, 30_000), later(T1, 60_000))())._tag).to.equal(
+          'Locked',
+        );
+        // The first holder lost it: its write must not land.
+        expect(expectRight(await repo.saveLocked(deleted(meeting, T2), 'a')())).to.equal(false);
+        expect(await stored(meeting)).to.deep.equal(meeting);
+      });
+
+      it("answers Missing for another link's meeting and for an unknown one", async () => {
+        const meeting = aMeeting();
+        expectRight(await repo.insert(meeting)());
+
+        expect(expectRight(await repo.lock(aLinkId(), meeting.meetingId, 'a', T1, T2)())).to.deep.equal({ _tag: 'Missing' });
+        expect(expectRight(await repo.lock(meeting.linkId, aMeetingId(), 'a', T1, T2)())).to.deep.equal({ _tag: 'Missing' });
+      });
+
+      it('gives the lock to exactly one of several holders asking at once', async () => {
+        const meeting = aMeeting();
+        expectRight(await repo.insert(meeting)());
+
+        const outcomes = await Promise.all(
+          ['a', 'b', 'c', 'd', 'e'].map(async (holder) =>
+            expectRight(await repo.lock(meeting.linkId, meeting.meetingId, holder, T1, later(T1, 30_000))())._tag,
+          ),
+        );
+
+        expect(outcomes.filter((tag) => tag === 'Locked')).to.have.length(1);
+        expect(outcomes.filter((tag) => tag === 'Busy')).to.have.length(4);
+      });
+
+      it('saveLocked stores the change and releases the lock in one write', async () => {
+        const meeting = aMeeting();
+        expectRight(await repo.insert(meeting)());
+        expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'a', T1, later(T1, 30_000))());
+        const changed = rescheduled(meeting, someDetails({ topic: decoded(Topic, 'Moved') }), T2);
+
+        expect(expectRight(await repo.saveLocked(changed, 'a')())).to.equal(true);
+
+        expect(await stored(meeting)).to.deep.equal(changed);
+        const next = expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'b', T1, later(T1, 30_000))());
+        expect(next).to.deep.equal({ _tag: 'Locked', meeting: changed });
+      });
+
+      it('saveLocked by someone not holding the lock changes nothing', async () => {
+        const meeting = aMeeting();
+        expectRight(await repo.insert(meeting)());
+
+        expect(expectRight(await repo.saveLocked(deleted(meeting, T2), 'nobody')())).to.equal(false);
+        expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'a', T1, later(T1, 30_000))());
+        expect(expectRight(await repo.saveLocked(deleted(meeting, T2), 'b')())).to.equal(false);
+
+        expect(await stored(meeting)).to.deep.equal(meeting);
+      });
+
+      it("unlock releases only the holder's own lock and leaves the meeting as it was", async () => {
+        const meeting = aMeeting();
+        expectRight(await repo.insert(meeting)());
+        expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'a', T1, later(T1, 30_000))());
+
+        expectRight(await repo.unlock(meeting.linkId, meeting.meetingId, 'b')());
+        expect(expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'b', T1, later(T1, 30_000))())._tag).to.equal('Busy');
+
+        expectRight(await repo.unlock(meeting.linkId, meeting.meetingId, 'a')());
+        expect(expectRight(await repo.lock(meeting.linkId, meeting.meetingId, 'b', T1, later(T1, 30_000))())).to.deep.equal({
+          _tag: 'Locked',
+          meeting,
+        });
+        expect(await stored(meeting)).to.deep.equal(meeting);
       });
     });
 

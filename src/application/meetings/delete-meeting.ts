@@ -1,15 +1,11 @@
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 import type { LinkId, MeetingId } from '../../domain/ids.js';
 import { deleted } from '../../domain/meeting.js';
-import type { VendorCredentials } from '../credentials/vendor-credentials.js';
-import type { Clock } from '../ports/clock.js';
-import type { LinkRepository } from '../ports/link-repository.js';
-import type { MeetingRepository } from '../ports/meeting-repository.js';
-import type { VideoVendor } from '../ports/video-vendor.js';
 import type { MeetingUseCaseError } from './errors.js';
-import { callVendor, meetingOfLink, usableLink, vendorFailure } from './steps.js';
+import type { MeetingCollaborators } from './meeting-collaborators.js';
+import { callVendor, lockedMeeting, storeLocked, unlockQuietly, usableLink, vendorFailure } from './steps.js';
 
 export interface DeleteMeetingCommand {
   readonly linkId: LinkId;
@@ -20,40 +16,42 @@ export interface DeleteMeetingCommand {
 /**
  * Pipedrive's deleteMeeting. Idempotent: a meeting already deleted here, or already gone at the
  * vendor, is a success. The vendor goes first: if the store then fails, Pipedrive's retry finds the
- * meeting still active here and the vendor's "already gone" makes the second attempt succeed.
+ * meeting still active here and the vendor's "already gone" makes the second attempt succeed. Like
+ * an update, it holds the meeting's lock from the read to the write.
  */
 export class DeleteMeeting {
-  constructor(
-    private readonly links: LinkRepository,
-    private readonly meetings: MeetingRepository,
-    private readonly vendor: VideoVendor,
-    private readonly clock: Clock,
-    /** Required for vendors with an OAuth connection. */
-    private readonly credentials?: VendorCredentials,
-  ) {}
+  constructor(private readonly deps: MeetingCollaborators) {}
 
   execute(command: DeleteMeetingCommand): TE.TaskEither<MeetingUseCaseError, void> {
-    return pipe(
-      usableLink(this.links, this.vendor)(command.linkId),
-      TE.bindTo('link'),
-      TE.bindW('meeting', ({ link }) => meetingOfLink(this.meetings)(link, command.meetingId)),
-      TE.flatMap(({ link, meeting }): TE.TaskEither<MeetingUseCaseError, void> => {
-        if (meeting.status === 'deleted') return TE.right(undefined);
-        return pipe(
-          callVendor(this.vendor, this.credentials)(link, command.signal, (call) =>
-            this.vendor.deleteMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
-          ),
-          TE.orElseW((error) =>
-            // The port promises that deleting a gone meeting succeeds; an adapter saying "gone"
-            // anyway still means what the caller wanted is true.
-            error._tag === 'VendorMeetingGone'
-              ? TE.right(undefined)
-              : vendorFailure(this.links, this.clock)(link, meeting.meetingId, error),
-          ),
-          TE.flatMap(() => this.meetings.save(deleted(meeting, this.clock.now()))),
-          TE.map(() => undefined),
-        );
-      }),
+    return () => this.run(command);
+  }
+
+  private async run(command: DeleteMeetingCommand): Promise<E.Either<MeetingUseCaseError, void>> {
+    const { deps } = this;
+    const link = await usableLink(deps.links, deps.vendor)(command.linkId)();
+    if (E.isLeft(link)) return link;
+    const holder = deps.ids.leaseHolder();
+    const locked = await lockedMeeting(deps.meetings, deps.clock, deps.settings.meetingLockMs)(
+      link.right,
+      command.meetingId,
+      holder,
+      command.signal,
     );
+    if (E.isLeft(locked)) return locked;
+    const meeting = locked.right;
+    if (meeting.status === 'deleted') {
+      await unlockQuietly(deps, meeting, holder);
+      return E.right(undefined);
+    }
+    const answer = await callVendor(deps.vendor, deps.credentials)(link.right, command.signal, (call) =>
+      deps.vendor.deleteMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
+    )();
+    // The port promises that deleting a gone meeting succeeds; an adapter saying "gone" anyway
+    // still means what the caller wanted is true.
+    if (E.isLeft(answer) && answer.left._tag !== 'VendorMeetingGone') {
+      await unlockQuietly(deps, meeting, holder);
+      return vendorFailure(deps.links, deps.clock)(link.right, meeting.meetingId, answer.left)();
+    }
+    return storeLocked(deps, deleted(meeting, deps.clock.now()), holder)();
   }
 }

@@ -24,6 +24,7 @@ import type { VendorCall, VideoVendor } from '../ports/video-vendor.js';
 import type { KeeperError } from '../credentials/grant-keeper.js';
 import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { MeetingUseCaseError } from './errors.js';
+import type { MeetingCollaborators } from './meeting-collaborators.js';
 
 /** Steps the three meeting use cases share. */
 
@@ -187,3 +188,87 @@ const grantFailure =
         return error;
     }
   };
+
+/** Waits `ms`; false (at once) when `signal` aborts first. Timers only: no I/O in the application. */
+export const pause = (ms: number, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve(false);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** How often a change waits to see whether another change of the same meeting has finished. */
+const LOCK_POLL_MS = [20, 40, 80, 160, 250] as const;
+
+/**
+ * The meeting of this link, locked for this change (see `MeetingRepository.lock`): changes of one
+ * meeting run one after another, in the order they get the lock, at the vendor and here alike.
+ * Waits while another change holds it, until the request's budget runs out.
+ */
+export const lockedMeeting =
+  (meetings: MeetingRepository, clock: Clock, lockMs: number) =>
+  async (
+    link: Link,
+    meetingId: MeetingId,
+    holder: string,
+    signal: AbortSignal,
+  ): Promise<E.Either<StoreUnavailable | MeetingNotFound | VendorTimeout, Meeting>> => {
+    for (let round = 0; ; round += 1) {
+      const now = clock.now();
+      const taken = await meetings.lock(link.linkId, meetingId, holder, now, new Date(now.getTime() + lockMs))();
+      if (E.isLeft(taken)) return taken;
+      switch (taken.right._tag) {
+        case 'Locked':
+          return E.right(taken.right.meeting);
+        case 'Missing':
+          return E.left(meetingNotFound(meetingId, 'unknown'));
+        case 'Busy': {
+          const waited = await pause(LOCK_POLL_MS[Math.min(round, LOCK_POLL_MS.length - 1)] ?? 250, signal);
+          if (!waited) {
+            return E.left({ _tag: 'VendorTimeout', message: 'another change of this meeting is still under way; retry shortly' });
+          }
+        }
+      }
+    }
+  };
+
+/**
+ * Stores the change and releases the lock in one write. A lock lost meanwhile (held past its time,
+ * and taken by another change) means the two changes overlapped at the vendor: logged loudly, as it
+ * only happens when a change outlives the lock by far more than any request's budget.
+ */
+export const storeLocked =
+  (deps: Pick<MeetingCollaborators, 'meetings' | 'logger'>, meeting: Meeting, holder: string): TE.TaskEither<StoreUnavailable, void> =>
+  async () => {
+    const saved = await deps.meetings.saveLocked(meeting, holder)();
+    if (E.isLeft(saved)) return saved;
+    if (!saved.right) {
+      deps.logger.error(
+        { linkId: meeting.linkId, meetingId: meeting.meetingId },
+        "a change outlived its meeting lock and was not stored; the vendor has it, the store has the later change's state",
+      );
+    }
+    return E.right(undefined);
+  };
+
+/** Releases the lock of a change that stores nothing; a failure only delays the next change. */
+export const unlockQuietly = async (
+  deps: Pick<MeetingCollaborators, 'meetings' | 'logger'>,
+  meeting: Meeting,
+  holder: string,
+): Promise<void> => {
+  const released = await deps.meetings.unlock(meeting.linkId, meeting.meetingId, holder)();
+  if (E.isLeft(released)) {
+    deps.logger.warn({ meetingId: meeting.meetingId, reason: released.left.message }, 'could not release a meeting lock; it runs out by itself');
+  }
+};

@@ -1,17 +1,13 @@
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 import { meetingNotFound } from '../../domain/errors.js';
 import type { LinkId, MeetingId } from '../../domain/ids.js';
-import { deleted, rescheduled } from '../../domain/meeting.js';
+import { deleted, type Meeting, rescheduled } from '../../domain/meeting.js';
 import type { MeetingDetails } from '../../domain/meeting-details.js';
-import type { VendorCredentials } from '../credentials/vendor-credentials.js';
-import type { Clock } from '../ports/clock.js';
-import type { LinkRepository } from '../ports/link-repository.js';
-import type { MeetingRepository } from '../ports/meeting-repository.js';
-import type { VideoVendor } from '../ports/video-vendor.js';
 import type { MeetingUseCaseError } from './errors.js';
-import { callVendor, meetingOfLink, usableLink, vendorFailure } from './steps.js';
+import type { MeetingCollaborators } from './meeting-collaborators.js';
+import { callVendor, lockedMeeting, storeLocked, unlockQuietly, usableLink, vendorFailure } from './steps.js';
 
 export interface UpdateMeetingCommand {
   readonly linkId: LinkId;
@@ -20,41 +16,48 @@ export interface UpdateMeetingCommand {
   readonly signal: AbortSignal;
 }
 
-/** Pipedrive's patchUpdateMeeting: the activity's name or time changed. */
+/**
+ * Pipedrive's patchUpdateMeeting: the activity's name or time changed. The meeting is locked from
+ * the read to the write, so concurrent changes apply one after another, in the same order at the
+ * vendor and here, and an update can never bring back a meeting a concurrent delete removed.
+ */
 export class UpdateMeeting {
-  constructor(
-    private readonly links: LinkRepository,
-    private readonly meetings: MeetingRepository,
-    private readonly vendor: VideoVendor,
-    private readonly clock: Clock,
-    /** Required for vendors with an OAuth connection. */
-    private readonly credentials?: VendorCredentials,
-  ) {}
+  constructor(private readonly deps: MeetingCollaborators) {}
 
   execute(command: UpdateMeetingCommand): TE.TaskEither<MeetingUseCaseError, void> {
-    return pipe(
-      usableLink(this.links, this.vendor)(command.linkId),
-      TE.bindTo('link'),
-      TE.bindW('meeting', ({ link }) => meetingOfLink(this.meetings)(link, command.meetingId)),
-      TE.flatMap(({ link, meeting }): TE.TaskEither<MeetingUseCaseError, void> => {
-        if (meeting.status === 'deleted') return TE.left(meetingNotFound(meeting.meetingId, 'deleted'));
-        return pipe(
-          callVendor(this.vendor, this.credentials)(link, command.signal, (call) =>
-            this.vendor.updateMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }, command.details),
-          ),
-          TE.orElseW((error) =>
-            error._tag === 'VendorMeetingGone'
-              ? // Recorded as deleted so that Pipedrive's later delete is a quiet 204.
-                pipe(
-                  this.meetings.save(deleted(meeting, this.clock.now())),
-                  TE.flatMap(() => vendorFailure(this.links, this.clock)(link, meeting.meetingId, error)),
-                )
-              : vendorFailure(this.links, this.clock)(link, meeting.meetingId, error),
-          ),
-          TE.flatMap(() => this.meetings.save(rescheduled(meeting, command.details, this.clock.now()))),
-          TE.map(() => undefined),
-        );
-      }),
+    return () => this.run(command);
+  }
+
+  private async run(command: UpdateMeetingCommand): Promise<E.Either<MeetingUseCaseError, void>> {
+    const { deps } = this;
+    const link = await usableLink(deps.links, deps.vendor)(command.linkId)();
+    if (E.isLeft(link)) return link;
+    const holder = deps.ids.leaseHolder();
+    const locked = await lockedMeeting(deps.meetings, deps.clock, deps.settings.meetingLockMs)(
+      link.right,
+      command.meetingId,
+      holder,
+      command.signal,
     );
+    if (E.isLeft(locked)) return locked;
+    const meeting: Meeting = locked.right;
+    if (meeting.status === 'deleted') {
+      await unlockQuietly(deps, meeting, holder);
+      return E.left(meetingNotFound(meeting.meetingId, 'deleted'));
+    }
+    const answer = await callVendor(deps.vendor, deps.credentials)(link.right, command.signal, (call) =>
+      deps.vendor.updateMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }, command.details),
+    )();
+    if (E.isLeft(answer)) {
+      if (answer.left._tag === 'VendorMeetingGone') {
+        // Recorded as deleted so that Pipedrive's later delete is a quiet 204.
+        const saved = await storeLocked(deps, deleted(meeting, deps.clock.now()), holder)();
+        if (E.isLeft(saved)) return saved;
+      } else {
+        await unlockQuietly(deps, meeting, holder);
+      }
+      return vendorFailure(deps.links, deps.clock)(link.right, meeting.meetingId, answer.left)();
+    }
+    return storeLocked(deps, rescheduled(meeting, command.details, deps.clock.now()), holder)();
   }
 }

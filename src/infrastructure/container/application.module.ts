@@ -1,6 +1,10 @@
 import { ContainerModule } from 'inversify';
 
 import { CreateMeeting } from '../../application/meetings/create-meeting.js';
+import { MeetingCollaborators, type MeetingSettings } from '../../application/meetings/meeting-collaborators.js';
+import { ReconcilePendingCreates, type ReconcileSettings } from '../../application/reconcile/reconcile-pending-creates.js';
+import { CreateClaims } from '../../application/ports/create-claims.js';
+import { PendingCreates } from '../../application/ports/pending-creates.js';
 import { DeleteMeeting } from '../../application/meetings/delete-meeting.js';
 import { UpdateMeeting } from '../../application/meetings/update-meeting.js';
 import { VendorCredentials } from '../../application/credentials/vendor-credentials.js';
@@ -28,43 +32,44 @@ import { VideoVendor } from '../../application/ports/video-vendor.js';
  * The use cases. They are plain classes without decorators (the application layer knows nothing
  * of Inversify), so their constructor arguments are listed here, in order.
  */
-export const applicationModule = new ContainerModule(({ bind }) => {
-  bind(VendorCredentials)
-    .toResolvedValue(
-      (vendor: VideoVendor, links: LinkRepository, cipher: TokenCipher, ids: IdGenerator, clock: Clock, logger: Logger) =>
-        new VendorCredentials(vendor, links, cipher, ids, clock, logger),
-      [VideoVendor, LinkRepository, TokenCipher, IdGenerator, Clock, Logger],
-    )
-    .inSingletonScope();
-  bind(CreateMeeting)
-    .toResolvedValue(
-      (
-        links: LinkRepository,
-        meetings: MeetingRepository,
-        vendor: VideoVendor,
-        ids: IdGenerator,
-        clock: Clock,
-        logger: Logger,
-        credentials: VendorCredentials,
-      ) => new CreateMeeting(links, meetings, vendor, ids, clock, logger, credentials),
-      [LinkRepository, MeetingRepository, VideoVendor, IdGenerator, Clock, Logger, VendorCredentials],
-    )
-    .inSingletonScope();
-  bind(UpdateMeeting)
-    .toResolvedValue(
-      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, clock: Clock, credentials: VendorCredentials) =>
-        new UpdateMeeting(links, meetings, vendor, clock, credentials),
-      [LinkRepository, MeetingRepository, VideoVendor, Clock, VendorCredentials],
-    )
-    .inSingletonScope();
-  bind(DeleteMeeting)
-    .toResolvedValue(
-      (links: LinkRepository, meetings: MeetingRepository, vendor: VideoVendor, clock: Clock, credentials: VendorCredentials) =>
-        new DeleteMeeting(links, meetings, vendor, clock, credentials),
-      [LinkRepository, MeetingRepository, VideoVendor, Clock, VendorCredentials],
-    )
-    .inSingletonScope();
-});
+export const applicationModule = (settings: MeetingSettings, reconcile: ReconcileSettings): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind(VendorCredentials)
+      .toResolvedValue(
+        (vendor: VideoVendor, links: LinkRepository, cipher: TokenCipher, ids: IdGenerator, clock: Clock, logger: Logger) =>
+          new VendorCredentials(vendor, links, cipher, ids, clock, logger),
+        [VideoVendor, LinkRepository, TokenCipher, IdGenerator, Clock, Logger],
+      )
+      .inSingletonScope();
+    bind<MeetingCollaborators>(MeetingCollaborators)
+      .toResolvedValue(
+        (
+          links: LinkRepository,
+          meetings: MeetingRepository,
+          pending: PendingCreates,
+          claims: CreateClaims,
+          vendor: VideoVendor,
+          ids: IdGenerator,
+          clock: Clock,
+          logger: Logger,
+          credentials: VendorCredentials,
+        ): MeetingCollaborators => ({ links, meetings, pending, claims, vendor, ids, clock, logger, credentials, settings }),
+        [LinkRepository, MeetingRepository, PendingCreates, CreateClaims, VideoVendor, IdGenerator, Clock, Logger, VendorCredentials],
+      )
+      .inSingletonScope();
+    bind(CreateMeeting)
+      .toResolvedValue((deps: MeetingCollaborators) => new CreateMeeting(deps), [MeetingCollaborators])
+      .inSingletonScope();
+    bind(UpdateMeeting)
+      .toResolvedValue((deps: MeetingCollaborators) => new UpdateMeeting(deps), [MeetingCollaborators])
+      .inSingletonScope();
+    bind(DeleteMeeting)
+      .toResolvedValue((deps: MeetingCollaborators) => new DeleteMeeting(deps), [MeetingCollaborators])
+      .inSingletonScope();
+    bind(ReconcilePendingCreates)
+      .toResolvedValue((deps: MeetingCollaborators) => new ReconcilePendingCreates(deps, reconcile), [MeetingCollaborators])
+      .inSingletonScope();
+  });
 
 /** The install lifecycle: Pipedrive credentials, install, vendor connection, uninstall, disconnect. */
 export const installModule = (settings: InstallSettings): ContainerModule =>

@@ -4,6 +4,12 @@ import type { Db } from 'mongodb';
 import { LinkRepository } from '../../application/ports/link-repository.js';
 import { MeetingRepository } from '../../application/ports/meeting-repository.js';
 import { UsedOAuthStates } from '../../application/ports/oauth-state.js';
+import { CreateClaims } from '../../application/ports/create-claims.js';
+import { PendingCreates } from '../../application/ports/pending-creates.js';
+import { MemoryCreateClaims } from '../../adapters/persistence/memory/memory-create-claims.js';
+import { MemoryPendingCreates } from '../../adapters/persistence/memory/memory-pending-creates.js';
+import { MongoCreateClaims } from '../../adapters/persistence/mongo/mongo-create-claims.js';
+import { MongoPendingCreates } from '../../adapters/persistence/mongo/mongo-pending-creates.js';
 import { MemoryLinkRepository } from '../../adapters/persistence/memory/memory-link-repository.js';
 import { MemoryMeetingRepository } from '../../adapters/persistence/memory/memory-meeting-repository.js';
 import { MemoryUsedOAuthStates } from '../../adapters/persistence/memory/memory-used-oauth-states.js';
@@ -17,6 +23,8 @@ export const memoryPersistenceModule = (): ContainerModule =>
     bind<LinkRepository>(LinkRepository).toConstantValue(new MemoryLinkRepository());
     bind<MeetingRepository>(MeetingRepository).toConstantValue(new MemoryMeetingRepository());
     bind<UsedOAuthStates>(UsedOAuthStates).toConstantValue(new MemoryUsedOAuthStates());
+    bind<PendingCreates>(PendingCreates).toConstantValue(new MemoryPendingCreates());
+    bind<CreateClaims>(CreateClaims).toConstantValue(new MemoryCreateClaims());
   });
 
 /** MongoDB through the official driver; the connection is opened and closed by the caller. */
@@ -25,4 +33,6 @@ export const mongoPersistenceModule = (db: Db): ContainerModule =>
     bind<LinkRepository>(LinkRepository).toConstantValue(new MongoLinkRepository(db));
     bind<MeetingRepository>(MeetingRepository).toConstantValue(new MongoMeetingRepository(db));
     bind<UsedOAuthStates>(UsedOAuthStates).toConstantValue(new MongoUsedOAuthStates(db));
+    bind<PendingCreates>(PendingCreates).toConstantValue(new MongoPendingCreates(db));
+    bind<CreateClaims>(CreateClaims).toConstantValue(new MongoCreateClaims(db));
   });

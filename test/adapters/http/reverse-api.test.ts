@@ -64,7 +64,8 @@ describe('reverse API (the three manifest endpoints)', () => {
 
     it('gives every meeting its own id', async () => {
       const ids = new Set<string>();
-      for (let i = 0; i < 20; i += 1) ids.add((await create()).body.data.meeting_id as string);
+      // Twenty different activities: identical bodies would be one create repeated (see duplicates).
+      for (let i = 0; i < 20; i += 1) ids.add((await create(linkId, { ...BODY, topic: `Review ${i}` })).body.data.meeting_id as string);
       expect(ids.size).to.equal(20);
     });
 
@@ -306,7 +307,7 @@ describe('reverse API (the three manifest endpoints)', () => {
     it('502 when the vendor refuses or fails, on each endpoint', async () => {
       const { meeting_id: meetingId } = (await create()).body.data;
       deployment.faults.arm('create', { kind: 'fail', error: { _tag: 'VendorRejected', message: 'topic too long' } });
-      expectProblem(await create(), 502, 'VENDOR_REJECTED', /topic too long/);
+      expectProblem(await create(linkId, { ...BODY, topic: 'Another activity' }), 502, 'VENDOR_REJECTED', /topic too long/);
       deployment.faults.arm('update', { kind: 'fail', error: { _tag: 'VendorUnavailable', message: 'HTTP 503' } });
       const patch = await request(deployment.callback).patch(meetingUrl(linkId, meetingId)).set('Authorization', BASIC).send(BODY);
       expectProblem(patch, 502, 'VENDOR_UNAVAILABLE');

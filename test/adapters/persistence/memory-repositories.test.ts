@@ -6,6 +6,10 @@ import { MemoryUsedOAuthStates } from '../../../src/adapters/persistence/memory/
 import { describeLinkRepositoryContract } from '../../contract/link-repository.contract.js';
 import { describeMeetingRepositoryContract } from '../../contract/meeting-repository.contract.js';
 import { describeUsedOAuthStatesContract } from '../../contract/used-oauth-states.contract.js';
+import { describePendingCreatesContract } from '../../contract/pending-creates.contract.js';
+import { describeCreateClaimsContract } from '../../contract/create-claims.contract.js';
+import { MemoryPendingCreates } from '../../../src/adapters/persistence/memory/memory-pending-creates.js';
+import { MemoryCreateClaims } from '../../../src/adapters/persistence/memory/memory-create-claims.js';
 import { expectRight } from '../../support/either.js';
 import { T0 } from '../../support/fixtures.js';
 
@@ -21,6 +25,14 @@ describeMeetingRepositoryContract('MemoryMeetingRepository', () =>
 
 describeUsedOAuthStatesContract('MemoryUsedOAuthStates', () =>
   Promise.resolve({ states: new MemoryUsedOAuthStates(), cleanup: nothingToClean }),
+);
+
+describePendingCreatesContract('MemoryPendingCreates', () =>
+  Promise.resolve({ pending: new MemoryPendingCreates(), cleanup: nothingToClean }),
+);
+
+describeCreateClaimsContract('MemoryCreateClaims', () =>
+  Promise.resolve({ claims: new MemoryCreateClaims(), cleanup: nothingToClean }),
 );
 
 describe('MemoryUsedOAuthStates, memory only', () => {

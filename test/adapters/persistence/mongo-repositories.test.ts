@@ -13,6 +13,10 @@ import { connectMongo, type MongoConnection } from '../../../src/infrastructure/
 import { describeLinkRepositoryContract } from '../../contract/link-repository.contract.js';
 import { describeMeetingRepositoryContract } from '../../contract/meeting-repository.contract.js';
 import { describeUsedOAuthStatesContract } from '../../contract/used-oauth-states.contract.js';
+import { describePendingCreatesContract } from '../../contract/pending-creates.contract.js';
+import { describeCreateClaimsContract } from '../../contract/create-claims.contract.js';
+import { MongoPendingCreates } from '../../../src/adapters/persistence/mongo/mongo-pending-creates.js';
+import { MongoCreateClaims } from '../../../src/adapters/persistence/mongo/mongo-create-claims.js';
 import type { PipedriveGrant, SealedSecret } from '../../../src/domain/link.js';
 import { expectLeft, expectNone, expectRight, expectSome } from '../../support/either.js';
 import { aLink, aMeeting, aPipedriveId, T1, T2 } from '../../support/fixtures.js';
@@ -87,6 +91,16 @@ describe(`Mongo repositories against ${mongoTarget()}`, () => {
   describeUsedOAuthStatesContract('MongoUsedOAuthStates', async () => {
     const { db, cleanup } = await freshDb();
     return { states: new MongoUsedOAuthStates(db), cleanup };
+  });
+
+  describePendingCreatesContract('MongoPendingCreates', async () => {
+    const { db, cleanup } = await freshDb();
+    return { pending: new MongoPendingCreates(db), cleanup };
+  });
+
+  describeCreateClaimsContract('MongoCreateClaims', async () => {
+    const { db, cleanup } = await freshDb();
+    return { claims: new MongoCreateClaims(db), cleanup };
   });
 
   describe('Mongo only', () => {

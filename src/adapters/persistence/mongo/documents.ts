@@ -16,6 +16,8 @@ import { DurationMinutes, Topic } from '../../../domain/meeting-details.js';
 export const LINKS = 'links';
 export const MEETINGS = 'meetings';
 export const OAUTH_STATES = 'oauth_states';
+export const PENDING_CREATES = 'pending_creates';
+export const CREATE_CLAIMS = 'create_claims';
 
 const isValidDate = (u: unknown): u is Date => u instanceof Date && !Number.isNaN(u.getTime());
 
@@ -113,6 +115,33 @@ export const MeetingDocument = t.intersection(
   'MeetingDocument',
 );
 export type MeetingDocument = t.TypeOf<typeof MeetingDocument>;
+
+export const PendingCreateDocument = t.intersection(
+  [
+    t.type({
+      _id: MeetingId,
+      meetingId: MeetingId,
+      linkId: LinkId,
+      vendor: VendorId,
+      details: MeetingDetailsDocument,
+      startedAt: BsonDate,
+    }),
+    // Who is reconciling it, and until when.
+    t.partial({ holder: t.type({ name: t.string, until: BsonDate }) }),
+  ],
+  'PendingCreateDocument',
+);
+export type PendingCreateDocument = t.TypeOf<typeof PendingCreateDocument>;
+
+export const decodePendingCreate = (raw: unknown): PendingCreateDocument =>
+  decodeDocument(PENDING_CREATES, PendingCreateDocument, raw, (doc) => doc._id === doc.meetingId, 'meetingId');
+
+/** A claim on identical creates: `_id` is the create's key. */
+export interface CreateClaimDocument {
+  readonly _id: string;
+  readonly meetingId: string;
+  readonly expiresAt: Date;
+}
 
 export function toLinkDocument(link: Link): LinkDocument {
   return {

@@ -2,7 +2,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Db } from 'mongodb';
 
 import type { StoreUnavailable } from '../../../domain/errors.js';
-import { LINKS, MEETINGS, OAUTH_STATES } from './documents.js';
+import { CREATE_CLAIMS, LINKS, MEETINGS, OAUTH_STATES, PENDING_CREATES } from './documents.js';
 import { guarded } from './errors.js';
 
 /**
@@ -18,6 +18,8 @@ import { guarded } from './errors.js';
  * - meetings (linkId): uninstall deletes a link's meetings without a collection scan.
  * - oauth_states (expiresAt), TTL 0: the server deletes a used state once it has expired (each
  *   document's own `expiresAt` is its deadline), so the collection holds minutes of states only.
+ * - pending_creates (vendor, startedAt): the reconciler finds the oldest stale creates of its vendor.
+ * - create_claims (expiresAt), TTL 0: claims on identical creates go once their window is over.
  */
 export const ensureMongoIndexes = (db: Db): TE.TaskEither<StoreUnavailable, void> =>
   guarded('ensureMongoIndexes', async () => {
@@ -32,4 +34,10 @@ export const ensureMongoIndexes = (db: Db): TE.TaskEither<StoreUnavailable, void
     await db
       .collection(OAUTH_STATES)
       .createIndexes([{ key: { expiresAt: 1 }, name: 'oauth_states_expiry', expireAfterSeconds: 0 }]);
+    await db
+      .collection(PENDING_CREATES)
+      .createIndexes([{ key: { vendor: 1, startedAt: 1 }, name: 'pending_creates_vendor_started' }]);
+    await db
+      .collection(CREATE_CLAIMS)
+      .createIndexes([{ key: { expiresAt: 1 }, name: 'create_claims_expiry', expireAfterSeconds: 0 }]);
   });

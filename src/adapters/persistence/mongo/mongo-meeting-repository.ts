@@ -2,7 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Collection, Db } from 'mongodb';
 
-import type { MeetingRepository } from '../../../application/ports/meeting-repository.js';
+import type { MeetingLock, MeetingRepository } from '../../../application/ports/meeting-repository.js';
 import type { StoreUnavailable } from '../../../domain/errors.js';
 import type { LinkId, MeetingId, VendorId } from '../../../domain/ids.js';
 import type { Meeting } from '../../../domain/meeting.js';
@@ -60,10 +60,47 @@ export class MongoMeetingRepository implements MeetingRepository {
     });
   }
 
+  lock(linkId: LinkId, meetingId: MeetingId, holder: string, now: Date, until: Date): TE.TaskEither<StoreUnavailable, MeetingLock> {
+    return guarded(`${MEETINGS}.lock`, async (): Promise<MeetingLock> => {
+      // One conditional write: of two processes taking the lock at once, exactly one matches.
+      const taken = await this.meetings.findOneAndUpdate(
+        { _id: meetingId, linkId, $or: [{ lock: { $exists: false } }, { 'lock.until': { $lte: now } }] },
+        { $set: { lock: { holder, until } } },
+        { returnDocument: 'after' },
+      );
+      if (taken !== null) return { _tag: 'Locked', meeting: decodeMeeting(withoutLock(taken)) };
+      const exists = await this.meetings.countDocuments({ _id: meetingId, linkId }, { limit: 1 });
+      return exists === 0 ? { _tag: 'Missing' } : { _tag: 'Busy' };
+    });
+  }
+
+  saveLocked(meeting: Meeting, holder: string): TE.TaskEither<StoreUnavailable, boolean> {
+    return guarded(`${MEETINGS}.saveLocked`, async () => {
+      // The replacement has no `lock` field, so the same write that stores the change releases it.
+      const result = await this.meetings.replaceOne(
+        { _id: meeting.meetingId, linkId: meeting.linkId, 'lock.holder': holder },
+        meetingFields(meeting),
+      );
+      return result.matchedCount === 1;
+    });
+  }
+
+  unlock(linkId: LinkId, meetingId: MeetingId, holder: string): TE.TaskEither<StoreUnavailable, void> {
+    return guarded(`${MEETINGS}.unlock`, async () => {
+      await this.meetings.updateOne({ _id: meetingId, linkId, 'lock.holder': holder }, { $unset: { lock: '' } });
+    });
+  }
+
   removeAllForLink(linkId: LinkId): TE.TaskEither<StoreUnavailable, number> {
     return guarded(
       `${MEETINGS}.removeAllForLink`,
       async () => (await this.meetings.deleteMany({ linkId })).deletedCount,
     );
   }
+}
+
+/** The lock is the store's bookkeeping, not part of the meeting. */
+function withoutLock(document: MeetingDocument & { lock?: unknown }): MeetingDocument {
+  const { lock: _lock, ...meeting } = document;
+  return meeting;
 }

@@ -13,7 +13,7 @@ import type {
 import type { VendorError } from '../../../domain/errors.js';
 import type { VendorId } from '../../../domain/ids.js';
 import type { MeetingDetails } from '../../../domain/meeting-details.js';
-import type { StubFaults, StubOperation } from './stub-faults.js';
+import type { StubCall, StubFaults } from './stub-faults.js';
 
 export const STUB_VENDOR_ID = 'stub' as VendorId;
 
@@ -42,30 +42,50 @@ export class StubVideoVendor implements VideoVendor {
   ) {}
 
   createMeeting(call: VendorCall, input: NewVendorMeeting): TE.TaskEither<VendorError, VendorMeeting> {
-    return this.answer('create', call.signal, () => {
-      const vendorRef = `stub-${input.meetingId}`;
-      return {
+    const vendorRef = refOf(input.meetingId);
+    return this.answer(
+      { operation: 'create', meetingId: input.meetingId, vendorRef, topic: input.details.topic },
+      call.signal,
+      () => ({
         vendorRef,
         joinUrl: `${this.options.publicBaseUrl}/stub/meetings/${vendorRef}`,
         password: this.options.passcodes ? passcode(input.meetingId) : undefined,
-      };
-    });
+      }),
+    );
   }
 
-  updateMeeting(call: VendorCall, _ref: VendorMeetingRef, _details: MeetingDetails): TE.TaskEither<VendorError, void> {
-    return this.answer('update', call.signal, () => undefined);
+  updateMeeting(call: VendorCall, ref: VendorMeetingRef, details: MeetingDetails): TE.TaskEither<VendorError, void> {
+    return this.answer(
+      { operation: 'update', meetingId: ref.meetingId, vendorRef: ref.vendorRef, topic: details.topic },
+      call.signal,
+      () => undefined,
+    );
   }
 
-  deleteMeeting(call: VendorCall, _ref: VendorMeetingRef): TE.TaskEither<VendorError, void> {
-    return this.answer('delete', call.signal, () => undefined);
+  deleteMeeting(call: VendorCall, ref: VendorMeetingRef): TE.TaskEither<VendorError, void> {
+    return this.answer({ operation: 'delete', meetingId: ref.meetingId, vendorRef: ref.vendorRef }, call.signal, () => undefined);
   }
 
-  private answer<A>(operation: StubOperation, signal: AbortSignal, succeed: () => A): TE.TaskEither<VendorError, A> {
+  /** The stub's references follow from our meeting id, so what a create may have left is known exactly. */
+  findCreated(call: VendorCall, input: NewVendorMeeting, _since: Date): TE.TaskEither<VendorError, readonly string[]> {
+    return this.answer({ operation: 'findCreated', meetingId: input.meetingId }, call.signal, () => [refOf(input.meetingId)]);
+  }
+
+  private answer<A>(request: StubCall, signal: AbortSignal, succeed: () => A): TE.TaskEither<VendorError, A> {
     return async () => {
       if (signal.aborted) return E.left({ _tag: 'VendorTimeout', message: 'the call’s budget was spent before it started' });
-      const fault = this.faults.take(operation);
-      if (fault === undefined) return E.right(succeed());
+      const fault = this.faults.take(request.operation);
+      const done = (): A => {
+        this.faults.calls.push(request);
+        return succeed();
+      };
+      if (fault === undefined) return E.right(done());
       switch (fault.kind) {
+        case 'crash':
+          if (fault.at === 'after') done();
+          // The drill: the process dies here, as a killed pod would, with nothing flushed or undone.
+          process.kill(process.pid, 'SIGKILL');
+          return await new Promise<never>(() => undefined);
         case 'fail':
           return E.left(fault.error);
         case 'hang':
@@ -75,11 +95,13 @@ export class StubVideoVendor implements VideoVendor {
           await Promise.race([sleep(fault.ms), aborted(signal)]);
           return signal.aborted
             ? E.left({ _tag: 'VendorTimeout', message: 'the stub vendor was too slow' })
-            : E.right(succeed());
+            : E.right(done());
       }
     };
   }
 }
+
+const refOf = (meetingId: string): string => `stub-${meetingId}`;
 
 /** Six digits derived from the meeting id: stable for the meeting, different between meetings. */
 function passcode(meetingId: string): string {

@@ -88,13 +88,16 @@ let next = 98765432109876500n;
 /** Zoom creating meetings for this bearer token, `times` times, with their invitations. */
 function zoomCreates(accessToken: string, times = 1): nock.Scope {
   return nock(ZOOM_API, { reqheaders: { authorization: `Bearer ${accessToken}` } })
-    .post('/v2/users/me/meetings', {
-      topic: 'Zoom call',
-      type: 2,
-      start_time: '2026-12-31T23:30:00Z',
-      duration: 60,
-      timezone: 'UTC',
-    })
+    .post(
+      '/v2/users/me/meetings',
+      (body: Record<string, unknown>) =>
+        typeof body['topic'] === 'string' &&
+        body['topic'].startsWith('Zoom call') &&
+        body['type'] === 2 &&
+        body['start_time'] === '2026-12-31T23:30:00Z' &&
+        body['duration'] === 60 &&
+        body['timezone'] === 'UTC',
+    )
     .times(times)
     .reply(201, () => {
       next += 1n;
@@ -105,8 +108,13 @@ function zoomCreates(accessToken: string, times = 1): nock.Scope {
     .reply(200, { invitation: 'Zoom invites you.' });
 }
 
+let activity = 0;
+/** A create for a new activity each time: identical bodies would be one create repeated (a duplicate). */
 const create = (deployment: TestDeployment, linkId: string) =>
-  request(deployment.callback).post(`/api/v1/links/${linkId}/meetings`).set('Authorization', BASIC).send(BODY);
+  request(deployment.callback)
+    .post(`/api/v1/links/${linkId}/meetings`)
+    .set('Authorization', BASIC)
+    .send({ ...BODY, topic: `${BODY.topic} ${(activity += 1)}` });
 
 describe('Zoom grants through the whole service (nock as Zoom, MongoDB over the wire)', function () {
   this.timeout(20_000);
