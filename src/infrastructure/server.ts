@@ -6,6 +6,7 @@ import type { Logger as Pino } from 'pino';
 import type { AppConfig } from './config.js';
 import { buildContainer } from './container/container.js';
 import { HttpApp } from './container/http.module.js';
+import { type RunningReconciler, startReconciler } from './reconciler.js';
 import { openStore, type Store } from './store.js';
 
 export interface RunningService {
@@ -14,6 +15,8 @@ export interface RunningService {
   readonly store: Store;
   /** The port actually bound (useful when PORT is 0). */
   readonly port: number;
+  /** Absent when RECONCILE_INTERVAL_MS is 0. */
+  readonly reconciler?: RunningReconciler;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the store. */
   stop(): Promise<void>;
 }
@@ -33,6 +36,7 @@ export async function startService(config: AppConfig, logger: Pino): Promise<Run
   server.headersTimeout = 15_000;
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const reconciler = config.reconcileIntervalMs > 0 ? startReconciler(container, config.reconcileIntervalMs, logger) : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -51,9 +55,10 @@ export async function startService(config: AppConfig, logger: Pino): Promise<Run
       await closed;
       clearInterval(sweep);
       clearTimeout(grace);
+      await reconciler?.stop();
       await store.close();
     })();
     return stopping;
   };
-  return { server, container, store, port, stop };
+  return { server, container, store, port, stop, ...(reconciler === undefined ? {} : { reconciler }) };
 }

@@ -122,6 +122,20 @@ class RecordingLogger implements Logger {
   }
 }
 
+/** Every method of `inner`, as an object a test can override one method of. */
+function delegating(inner: MeetingRepository): MeetingRepository {
+  return {
+    insert: (m) => inner.insert(m),
+    findForLink: (l, m) => inner.findForLink(l, m),
+    findByVendorRef: (v, r) => inner.findByVendorRef(v, r),
+    save: (m) => inner.save(m),
+    lock: (...args) => inner.lock(...args),
+    saveLocked: (m, h) => inner.saveLocked(m, h),
+    unlock: (...args) => inner.unlock(...args),
+    removeAllForLink: (l) => inner.removeAllForLink(l),
+  };
+}
+
 /** The memory repository, except that every insert answers "store unavailable". */
 class InsertFailingMeetings implements MeetingRepository {
   inserts = 0;
@@ -480,6 +494,41 @@ describe('CreateMeeting', () => {
       },
     ]);
     // Nothing is left for the reconciler: the vendor meeting is gone already.
+    expect(await staleCreates(w)).to.deep.equal([]);
+  });
+
+  it('undoes a create whose store write lands after the budget ran out: Pipedrive has its 504 and never learns the id', async () => {
+    const request = new AbortController();
+    // The budget runs out while the meeting is being written.
+    const w = world({ meetings: (memory) => ({ ...delegating(memory), insert: (m) => { request.abort(); return memory.insert(m); } }) });
+    const link = await givenLink(w);
+
+    const error = expectLeft(await w.create.execute({ linkId: link.linkId, details, signal: request.signal })());
+
+    expect(error._tag).to.equal('VendorTimeout');
+    expect(w.vendor.calls.map((call) => call.op)).to.deep.equal(['create', 'delete']);
+    const stored = expectSome(await storedMeeting(w, link.linkId, FIRST_MEETING_ID));
+    expect(stored.status).to.equal('deleted');
+    expect(await staleCreates(w)).to.deep.equal([]);
+  });
+
+  it('keeps the pending record when the vendor timed out, since the vendor may have made the meeting', async () => {
+    const w = world();
+    const link = await givenLink(w);
+    w.faults.arm('create', { kind: 'fail', error: { _tag: 'VendorTimeout', message: 'no answer' } });
+
+    expectLeft(await w.create.execute({ linkId: link.linkId, details, signal: noDeadline() })());
+
+    expect(await staleCreates(w)).to.deep.equal([FIRST_MEETING_ID]);
+  });
+
+  it('settles the pending record at once when the vendor refused, since it made nothing', async () => {
+    const w = world();
+    const link = await givenLink(w);
+    w.faults.arm('create', { kind: 'fail', error: { _tag: 'VendorRejected', message: 'bad topic' } });
+
+    expectLeft(await w.create.execute({ linkId: link.linkId, details, signal: noDeadline() })());
+
     expect(await staleCreates(w)).to.deep.equal([]);
   });
 

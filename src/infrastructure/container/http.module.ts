@@ -55,6 +55,7 @@ export const httpModule = new ContainerModule(({ bind }) => {
             vendorName: vendor.displayName,
             bodyLimitBytes: config.bodyLimitBytes,
             requestTimeoutMs: config.requestTimeoutMs,
+            onLateDefect: (defect) => logger.error({ err: defect }, 'unexpected error in a request already answered (504)'),
           }),
           installRouter({
             startInstall: context.get(StartInstall),

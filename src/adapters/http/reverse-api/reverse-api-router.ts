@@ -24,8 +24,10 @@ export interface ReverseApiOptions {
   readonly verifyCredentials: (authorization: string | undefined) => boolean;
   readonly vendorName: string;
   readonly bodyLimitBytes: number;
-  /** The whole budget of one call, vendor included; past it the answer is 504. */
+  /** The whole budget of one call, from its arrival, vendor and store included; past it the answer is 504. */
   readonly requestTimeoutMs: number;
+  /** Told about a use case that threw after its request had already been answered (504). */
+  readonly onLateDefect: (defect: unknown) => void;
 }
 
 /** The three endpoints of the manifest: what Pipedrive calls when a video call is added, changed or removed. */
@@ -43,23 +45,33 @@ export function reverseApiRouter(options: ReverseApiOptions): Router {
     await next();
   };
 
+  /**
+   * Runs a use case within the request's budget. Whatever the use case waits on (the vendor, the
+   * store, another change of the same meeting), the answer leaves when the budget is spent: a 504
+   * before Pipedrive gives up, never a hang. The use case itself sees the same signal and knows
+   * that an answer it finds later will not be heard (a late create is undone).
+   */
   const run = async <A>(
     ctx: Context,
+    signal: AbortSignal,
     task: TE.TaskEither<MeetingUseCaseError, A>,
     succeed: (value: A) => void,
   ): Promise<void> => {
-    const result = await task();
+    const running = task();
+    // Past the budget nobody awaits it any more; a defect it throws then is still logged.
+    running.catch((defect: unknown) => options.onLateDefect(defect));
+    const result = await Promise.race([running, budgetSpent(signal, options.requestTimeoutMs)]);
     if (E.isLeft(result)) fail(ctx, result.left);
     else succeed(result.right);
   };
 
   router.post(REVERSE_API_PATHS.postMeeting, authenticated, async (ctx) => {
+    const signal = AbortSignal.timeout(options.requestTimeoutMs);
     const linkId = decodeLinkId(ctx.params['linkId']);
     if (E.isLeft(linkId)) return fail(ctx, linkId.left);
     const details = await meetingDetails(ctx, options.bodyLimitBytes);
     if (E.isLeft(details)) return fail(ctx, details.left);
-    const signal = AbortSignal.timeout(options.requestTimeoutMs);
-    await run(ctx, options.createMeeting.execute({ linkId: linkId.right, details: details.right, signal }), (meeting) => {
+    await run(ctx, signal, options.createMeeting.execute({ linkId: linkId.right, details: details.right, signal }), (meeting) => {
       ctx.status = 201;
       ctx.body = { success: true, data: createdMeetingData(meeting) };
       ctx.state['outcome'] = 'CREATED';
@@ -67,28 +79,36 @@ export function reverseApiRouter(options: ReverseApiOptions): Router {
   });
 
   router.patch(REVERSE_API_PATHS.patchUpdateMeeting, authenticated, async (ctx) => {
+    const signal = AbortSignal.timeout(options.requestTimeoutMs);
     const ids = decodeIds(ctx.params['linkId'], ctx.params['meetingId']);
     if (E.isLeft(ids)) return fail(ctx, ids.left);
     const details = await meetingDetails(ctx, options.bodyLimitBytes);
     if (E.isLeft(details)) return fail(ctx, details.left);
-    const signal = AbortSignal.timeout(options.requestTimeoutMs);
-    await run(ctx, options.updateMeeting.execute({ ...ids.right, details: details.right, signal }), () => {
+    await run(ctx, signal, options.updateMeeting.execute({ ...ids.right, details: details.right, signal }), () => {
       ctx.status = 204;
       ctx.state['outcome'] = 'UPDATED';
     });
   });
 
   router.delete(REVERSE_API_PATHS.deleteMeeting, authenticated, async (ctx) => {
+    const signal = AbortSignal.timeout(options.requestTimeoutMs);
     const ids = decodeIds(ctx.params['linkId'], ctx.params['meetingId']);
     if (E.isLeft(ids)) return fail(ctx, ids.left);
-    const signal = AbortSignal.timeout(options.requestTimeoutMs);
-    await run(ctx, options.deleteMeeting.execute({ ...ids.right, signal }), () => {
+    await run(ctx, signal, options.deleteMeeting.execute({ ...ids.right, signal }), () => {
       ctx.status = 204;
       ctx.state['outcome'] = 'DELETED';
     });
   });
 
   return router;
+}
+
+/** Resolves with a 504's cause once `signal` aborts. */
+function budgetSpent(signal: AbortSignal, budgetMs: number): Promise<E.Either<MeetingUseCaseError, never>> {
+  const spent = (): E.Either<MeetingUseCaseError, never> =>
+    E.left({ _tag: 'VendorTimeout', message: `the request did not finish within its ${budgetMs} ms budget` });
+  if (signal.aborted) return Promise.resolve(spent());
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(spent()), { once: true }));
 }
 
 /** Exactly the keys the contract allows; `password` left out, not null, when there is none. */
