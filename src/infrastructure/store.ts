@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { Logger as Pino } from 'pino';
 
 import { ensureMongoIndexes } from '../adapters/persistence/mongo/indexes.js';
+import { MonitoredStoreGate, type StoreGate } from '../adapters/persistence/mongo/store-gate.js';
 import type { AppConfig } from './config.js';
 import { connectMongo, redactMongoUri } from './mongo-connection.js';
 
@@ -13,6 +14,8 @@ export interface Store {
   readonly db?: Db;
   /** A label for logs and the start banner; never carries credentials. */
   readonly description: string;
+  /** Present for MongoDB: shut while the driver sees no server that can serve us. */
+  readonly gate?: StoreGate;
   /** False until the indexes the repositories rely on are in place. */
   indexesReady(): boolean;
   close(): Promise<void>;
@@ -40,6 +43,15 @@ export async function openStore(config: AppConfig, logger: Pino): Promise<Store>
     onConnectError: (error) =>
       logger.warn({ err: errorSummary(error) }, 'MongoDB is not reachable yet; retrying'),
   });
+  const gate = new MonitoredStoreGate();
+  connection.client.on('topologyDescriptionChanged', (event) => {
+    const wasDown = gate.isDown();
+    gate.observe(event.newDescription);
+    if (gate.isDown() !== wasDown) {
+      if (gate.isDown()) logger.warn({ topology: event.newDescription.type }, 'MongoDB is unreachable: answering 503 at once until it is back');
+      else logger.info({ topology: event.newDescription.type }, 'MongoDB is reachable again');
+    }
+  });
   let ready = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -59,6 +71,7 @@ export async function openStore(config: AppConfig, logger: Pino): Promise<Store>
   return {
     kind: 'mongo',
     db: connection.db,
+    gate,
     description,
     indexesReady: () => ready,
     close: async () => {

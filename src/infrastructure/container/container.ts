@@ -24,7 +24,7 @@ export function buildContainer(config: AppConfig, logger: Pino, store: Store): C
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(
     coreModule(config, logger, store),
-    store.db === undefined ? memoryPersistenceModule() : mongoPersistenceModule(store.db),
+    store.db === undefined ? memoryPersistenceModule() : mongoPersistenceModule(store.db, store.gate),
     config.vendor.module(config.vendorConfig),
     pipedriveModule(config),
     applicationModule(

@@ -10,6 +10,7 @@ import { MemoryCreateClaims } from '../../adapters/persistence/memory/memory-cre
 import { MemoryPendingCreates } from '../../adapters/persistence/memory/memory-pending-creates.js';
 import { MongoCreateClaims } from '../../adapters/persistence/mongo/mongo-create-claims.js';
 import { MongoPendingCreates } from '../../adapters/persistence/mongo/mongo-pending-creates.js';
+import { gated, OPEN_GATE, type StoreGate } from '../../adapters/persistence/mongo/store-gate.js';
 import { MemoryLinkRepository } from '../../adapters/persistence/memory/memory-link-repository.js';
 import { MemoryMeetingRepository } from '../../adapters/persistence/memory/memory-meeting-repository.js';
 import { MemoryUsedOAuthStates } from '../../adapters/persistence/memory/memory-used-oauth-states.js';
@@ -28,11 +29,11 @@ export const memoryPersistenceModule = (): ContainerModule =>
   });
 
 /** MongoDB through the official driver; the connection is opened and closed by the caller. */
-export const mongoPersistenceModule = (db: Db): ContainerModule =>
+export const mongoPersistenceModule = (db: Db, gate: StoreGate = OPEN_GATE): ContainerModule =>
   new ContainerModule(({ bind }) => {
-    bind<LinkRepository>(LinkRepository).toConstantValue(new MongoLinkRepository(db));
-    bind<MeetingRepository>(MeetingRepository).toConstantValue(new MongoMeetingRepository(db));
-    bind<UsedOAuthStates>(UsedOAuthStates).toConstantValue(new MongoUsedOAuthStates(db));
-    bind<PendingCreates>(PendingCreates).toConstantValue(new MongoPendingCreates(db));
-    bind<CreateClaims>(CreateClaims).toConstantValue(new MongoCreateClaims(db));
+    bind<LinkRepository>(LinkRepository).toConstantValue(gated(new MongoLinkRepository(db), gate, 'links'));
+    bind<MeetingRepository>(MeetingRepository).toConstantValue(gated(new MongoMeetingRepository(db), gate, 'meetings'));
+    bind<UsedOAuthStates>(UsedOAuthStates).toConstantValue(gated(new MongoUsedOAuthStates(db), gate, 'oauth_states'));
+    bind<PendingCreates>(PendingCreates).toConstantValue(gated(new MongoPendingCreates(db), gate, 'pending_creates'));
+    bind<CreateClaims>(CreateClaims).toConstantValue(gated(new MongoCreateClaims(db), gate, 'create_claims'));
   });
