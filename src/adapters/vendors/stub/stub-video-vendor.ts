@@ -60,6 +60,19 @@ export class StubVideoVendor implements VideoVendor {
     return this.answer('delete', call.signal, () => undefined);
   }
 
+  /**
+   * The stub keeps no meetings and the same meeting id always names the same reference, so what a
+   * create for `input` may have left is that reference (deleting it is harmless when no create ran).
+   */
+  findCreated(call: VendorCall, input: NewVendorMeeting, _since: Date): TE.TaskEither<VendorError, readonly string[]> {
+    return () =>
+      Promise.resolve(
+        call.signal.aborted
+          ? E.left({ _tag: 'VendorTimeout', message: 'the call’s budget was spent before it started' })
+          : E.right([`stub-${input.meetingId}`]),
+      );
+  }
+
   private answer<A>(operation: StubOperation, signal: AbortSignal, succeed: () => A): TE.TaskEither<VendorError, A> {
     return async () => {
       if (signal.aborted) return E.left({ _tag: 'VendorTimeout', message: 'the call’s budget was spent before it started' });
