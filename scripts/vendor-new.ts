@@ -131,7 +131,9 @@ export const ${n.constant}_DISPLAY_NAME = '${n.display}';
  *   delete: success; 429: \`VendorRateLimited\`; 5xx or an undecodable body: \`VendorUnavailable\`;
  *   other 4xx: \`VendorRejected\`; a refused key or token: \`VendorTokenRejected\`); never throw;
  * - switch its contract test's remote from the switchboard to nock at the same time.
- * When no operation uses \`placeholder\` any more, delete it (here, in the plugin and in the test).
+ * When no operation uses \`placeholder\` and \`made\` any more, delete them (here, in the plugin and
+ * in the test). \`findCreated\` reads \`made\`, so it is replaced together with \`createMeeting\`:
+ * the contract suite fails on it until it asks the vendor.
  */
 export class ${n.pascal}VideoVendor implements VideoVendor {
   readonly id = ${n.constant}_VENDOR_ID;
@@ -139,6 +141,9 @@ export class ${n.pascal}VideoVendor implements VideoVendor {
   // TODO(vendor): how a user connects their ${n.display} account at install: 'none' (one key for the
   // whole deployment, as here), 'account_key' (each user pastes a key) or 'oauth'; see VendorConnection.
   readonly connection = { kind: 'none' } as const;
+
+  /** PLACEHOLDER: the references of the meetings it made and has not deleted, as the vendor's own list would show them. */
+  private readonly made = new Set<string>();
 
   constructor(
     private readonly config: ${n.pascal}Config,
@@ -150,7 +155,8 @@ export class ${n.pascal}VideoVendor implements VideoVendor {
     // TODO(vendor): POST the meeting (input.details: topic, start, duration) to \`\${this.config.apiUrl}/...\`
     // with \`this.config.apiKey\`, and return the vendor's id, join URL and passcode. Never return a host URL.
     return this.answer('create', call.signal, () => {
-      const vendorRef = \`${n.id}-\${input.meetingId}\`;
+      const vendorRef = placeholderRef(input.meetingId);
+      this.made.add(vendorRef);
       return { vendorRef, joinUrl: \`\${this.config.apiUrl}/meetings/\${encodeURIComponent(vendorRef)}\` };
     });
   }
@@ -161,9 +167,31 @@ export class ${n.pascal}VideoVendor implements VideoVendor {
     return this.answer('update', call.signal, () => undefined);
   }
 
-  deleteMeeting(call: VendorCall, _ref: VendorMeetingRef): TE.TaskEither<VendorError, void> {
-    // TODO(vendor): DELETE the meeting \`_ref.vendorRef\`; a meeting the vendor no longer has is a SUCCESS.
-    return this.answer('delete', call.signal, () => undefined);
+  deleteMeeting(call: VendorCall, ref: VendorMeetingRef): TE.TaskEither<VendorError, void> {
+    // TODO(vendor): DELETE the meeting \`ref.vendorRef\`; a meeting the vendor no longer has is a SUCCESS.
+    return this.answer('delete', call.signal, () => {
+      this.made.delete(ref.vendorRef);
+    });
+  }
+
+  /**
+   * The references of the meetings a create for \`input\` made at ${n.display} (started at \`since\`),
+   * for the reconciler to delete when that create's answer never reached us (a timeout, a crash
+   * before our store write). Empty when there is none; a failure is a tagged \`VendorError\`, never
+   * "nothing there".
+   *
+   * As generated it reads the placeholder's memory, so it is exact. Against the real vendor, prefer
+   * exact too: make the meeting carry our meeting id where the vendor allows (a name derived from
+   * it, as Daily's rooms are; an external id or idempotency key field) and look it up; only a vendor
+   * that cannot carry it is searched by matching the details as \`createMeeting\` sent them among
+   * the meetings created since \`since\` (as Zoom is). A vendor with nothing at its side answers [].
+   */
+  findCreated(call: VendorCall, input: NewVendorMeeting, _since: Date): TE.TaskEither<VendorError, readonly string[]> {
+    return async () => {
+      if (call.signal.aborted) return E.left({ _tag: 'VendorTimeout', message: 'the call’s budget was spent before it started' });
+      const vendorRef = placeholderRef(input.meetingId);
+      return E.right(this.made.has(vendorRef) ? [vendorRef] : []);
+    };
   }
 
   /** PLACEHOLDER (TODO(vendor): remove with \`placeholder\`): the stub's answer, driven by the switchboard. */
@@ -188,6 +216,9 @@ export class ${n.pascal}VideoVendor implements VideoVendor {
     };
   }
 }
+
+/** PLACEHOLDER: the same meeting id always gives the same reference. */
+const placeholderRef = (meetingId: string): string => \`${n.id}-\${meetingId}\`;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -251,8 +282,9 @@ const ${n.constant}_API_ORIGIN = 'https://api.${n.id}.contract.test';
  * TODO(vendor): when an operation makes real HTTP calls, arm nock here instead, the way
  * \`ZoomNockRemote\` in video-vendor.contract.test.ts does: \`nock(${n.constant}_API_ORIGIN)\` with the
  * expected method, path and API key header, \`.reply(...)\` with the vendor's real answer for
- * \`willCreate\`/\`willUpdate\`/\`willDelete\`, the vendor's real 404/429/5xx/4xx bodies for \`willFail\`,
- * \`.delay(30_000)\` for 'hang', and \`scope.done()\` in \`done\`.
+ * \`willCreate\`/\`willUpdate\`/\`willDelete\`/\`willFind\` (keep the meetings created and not deleted,
+ * so that \`willFind\` answers what the vendor would list), the vendor's real 404/429/5xx/4xx bodies
+ * for \`willFail\`, \`.delay(30_000)\` for 'hang', and \`scope.done()\` in \`done\`.
  */
 class ${n.pascal}Remote implements VendorRemote {
   constructor(private readonly faults: StubFaults) {}
@@ -260,8 +292,11 @@ class ${n.pascal}Remote implements VendorRemote {
   willCreate(): void {}
   willUpdate(): void {}
   willDelete(): void {}
+  // The placeholder's findCreated reads its own memory: nothing to arm.
+  willFind(): void {}
 
   willFail(op: VendorOperation, kind: VendorFailureKind): void {
+    if (op === 'find') return expect.fail(\`${n.display} declared no findCreated failures, yet the suite armed \${kind}\`);
     const fail = (error: VendorError): void => this.faults.arm(op, { kind: 'fail', error });
     switch (kind) {
       case 'gone':
@@ -299,8 +334,10 @@ describeVideoVendorContract('${n.pascal}VideoVendor', () => {
     vendor: new ${n.pascal}VideoVendor(config, faults),
     remote: new ${n.pascal}Remote(faults),
     // TODO(vendor): declare only the failures ${n.display}'s API can really produce (all of them, for
-    // a vendor with a meeting API; see \`failures\` in VideoVendorSubject).
+    // a vendor with a meeting API; see \`failures\` in VideoVendorSubject), and drop \`findFailures\`
+    // (the switchboard cannot fail a findCreated) once findCreated asks the vendor.
     failures: ALL_VENDOR_FAILURES,
+    findFailures: [],
     call: (signal: AbortSignal = new AbortController().signal): VendorCall => ({ link: aLink({ vendor: ${n.constant}_VENDOR_ID }), signal }),
     cleanup: () => {
       faults.clear();

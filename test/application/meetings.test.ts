@@ -102,6 +102,10 @@ class RecordingVendor implements VideoVendor {
       return this.inner.deleteMeeting(call, ref)();
     };
   }
+
+  findCreated(call: VendorCall, input: NewVendorMeeting, since: Date): TE.TaskEither<VendorError, readonly string[]> {
+    return this.inner.findCreated(call, input, since);
+  }
 }
 
 interface LogEntry {
@@ -445,6 +449,7 @@ describe('CreateMeeting', () => {
       createMeeting: (call, input) => w.vendor.createMeeting({ ...call, signal: noDeadline() }, input),
       updateMeeting: (call, ref, d) => w.vendor.updateMeeting(call, ref, d),
       deleteMeeting: (call, ref) => w.vendor.deleteMeeting(call, ref),
+      findCreated: (call, input, since) => w.vendor.findCreated(call, input, since),
     };
     const create = new CreateMeeting({ ...w.deps, vendor: deaf });
 

@@ -34,7 +34,8 @@ const aCall =
 /**
  * The stub keeps no meetings, so its "remote" is its fault switchboard: each failure is armed as
  * the tagged error a real adapter answers for it. A meeting "gone" at the stub is deleted as any
- * other: the stub's delete always succeeds, which is what the port asks.
+ * other: the stub's delete always succeeds, which is what the port asks. Every meeting id names a
+ * stub meeting, so `findCreated` can only be shown to find what a create made.
  */
 class StubRemote implements VendorRemote {
   constructor(private readonly faults: StubFaults) {}
@@ -42,9 +43,11 @@ class StubRemote implements VendorRemote {
   willCreate(): void {}
   willUpdate(): void {}
   willDelete(): void {}
+  willFind(): void {}
 
   willFail(op: VendorOperation, kind: VendorFailureKind): void {
-    const fail = (error: VendorError): void => this.faults.arm(op, { kind: 'fail', error });
+    const operation = op === 'find' ? 'findCreated' : op;
+    const fail = (error: VendorError): void => this.faults.arm(operation, { kind: 'fail', error });
     switch (kind) {
       case 'gone':
         if (op !== 'delete') fail({ _tag: 'VendorMeetingGone', message: 'the stub was told the meeting is gone' });
@@ -56,7 +59,7 @@ class StubRemote implements VendorRemote {
       case 'rejected':
         return fail({ _tag: 'VendorRejected', message: 'the stub was told to refuse' });
       case 'hang':
-        return this.faults.arm(op, { kind: 'hang' });
+        return this.faults.arm(operation, { kind: 'hang' });
     }
   }
 
@@ -71,6 +74,9 @@ describeVideoVendorContract('StubVideoVendor', () => {
     vendor: new StubVideoVendor({ publicBaseUrl: 'https://video.example.test', passcodes: true }, faults),
     remote: new StubRemote(faults),
     failures: ALL_VENDOR_FAILURES,
+    findable: ['created'],
+    // Its switchboard arms findCreated too, with every failure but "gone".
+    findFailures: ALL_VENDOR_FAILURES.filter((kind) => kind !== 'gone'),
     call: aCall(STUB_VENDOR_ID),
     cleanup: () => {
       faults.clear();
@@ -99,13 +105,31 @@ const meetingFields = (body: MeetingFields): boolean =>
   typeof body.duration === 'number' &&
   body.timezone === 'UTC';
 
-/** Zoom's REST API as nock interceptors; each armed expectation is one interceptor (or two, for a create). */
+interface ZoomMeeting {
+  readonly id: bigint;
+  readonly topic: string;
+  readonly start_time: string;
+  readonly duration: number;
+  readonly created_at: string;
+}
+
+/**
+ * Zoom's REST API as nock interceptors; each armed expectation is one interceptor (or two, for a
+ * create). It keeps the meetings created and not deleted through it, which `GET /users/me/meetings`
+ * lists as Zoom does (ids bare int64, `created_at` in whole seconds), beside one the user made by hand.
+ */
 class ZoomNockRemote implements VendorRemote {
   private readonly scopes: nock.Scope[] = [];
   private readonly unexpected: string[] = [];
   /** Beyond 2^53, as Zoom's int64 ids may be. */
   private nextId = 98_765_432_109_876_500n;
   private lastId = 0n;
+  private readonly meetings = new Map<bigint, ZoomMeeting>([
+    [
+      77_777_777_777n,
+      { id: 77_777_777_777n, topic: 'Made in Zoom by hand', start_time: '2027-01-05T09:00:00Z', duration: 30, created_at: '2026-01-01T00:00:00Z' },
+    ],
+  ]);
 
   readonly onNoMatch = (req: { method?: string; href?: string; path?: string }): void => {
     this.unexpected.push(`${req.method ?? '?'} ${req.href ?? req.path ?? '?'}`);
@@ -127,11 +151,12 @@ class ZoomNockRemote implements VendorRemote {
           this.scheduled = { start: new Date(String(body.start_time)), durationMinutes: Number(body.duration) };
           return true;
         })
-        .reply(
-          201,
-          `{"id":${id},"topic":"t","start_url":"https://zoom.us/s/${id}?zak=host","join_url":"https://zoom.us/j/${id}?pwd=x","password":"123456"}`,
-          JSON_HEADERS,
-        )
+        .reply(201, (_uri, body) => {
+          const fields = body as { topic: string; start_time: string; duration: number };
+          const created_at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          this.meetings.set(id, { id, topic: fields.topic, start_time: fields.start_time, duration: fields.duration, created_at });
+          return `{"id":${id},"topic":"t","start_url":"https://zoom.us/s/${id}?zak=host","join_url":"https://zoom.us/j/${id}?pwd=x","password":"123456"}`;
+        }, JSON_HEADERS)
         .get(`/v2/meetings/${id}/invitation`)
         .reply(200, { invitation: `Join Zoom Meeting https://zoom.us/j/${id}` }),
     );
@@ -142,7 +167,32 @@ class ZoomNockRemote implements VendorRemote {
   }
 
   willDelete(): void {
-    this.scopes.push(this.api().delete(`/v2/meetings/${this.lastId}`).reply(204));
+    const id = this.lastId;
+    this.scopes.push(
+      this.api()
+        .delete(`/v2/meetings/${id}`)
+        .reply(() => {
+          this.meetings.delete(id);
+          return [204, ''];
+        }),
+    );
+  }
+
+  willFind(): void {
+    this.scopes.push(
+      this.api()
+        .get('/v2/users/me/meetings')
+        .query({ type: 'scheduled', page_size: '300' })
+        .reply(200, () => {
+          const listed = [...this.meetings.values()].map(
+            (m) =>
+              `{"uuid":"u${m.id}==","id":${m.id},"host_id":"h","topic":${JSON.stringify(m.topic)},"type":2,` +
+              `"start_time":"${m.start_time}","duration":${m.duration},"timezone":"UTC","created_at":"${m.created_at}",` +
+              `"join_url":"https://zoom.us/j/${m.id}"}`,
+          );
+          return `{"page_size":300,"total_records":${listed.length},"next_page_token":"","meetings":[${listed.join(',')}]}`;
+        }, JSON_HEADERS),
+    );
   }
 
   willFail(op: VendorOperation, kind: VendorFailureKind): void {
@@ -152,7 +202,9 @@ class ZoomNockRemote implements VendorRemote {
         ? scope.post('/v2/users/me/meetings', meetingFields)
         : op === 'update'
           ? scope.patch(`/v2/meetings/${this.lastId}`, meetingFields)
-          : scope.delete(`/v2/meetings/${this.lastId}`);
+          : op === 'delete'
+            ? scope.delete(`/v2/meetings/${this.lastId}`)
+            : scope.get('/v2/users/me/meetings').query(true);
     const error = (code: number, message: string): string => JSON.stringify({ code, message });
     switch (kind) {
       case 'gone':
@@ -217,14 +269,15 @@ describeVideoVendorContract('ZoomVideoVendor (Zoom under nock)', () => {
 });
 
 /**
- * Jitsi has no meeting API: create, update and delete call nobody, so its remote side expects
- * nothing and cannot be armed with a failure (the suite skips those tests: `failures: []`). The
- * network is shut for the run, so a request it did make would fail the test.
+ * Jitsi has no meeting API: create, update, delete and findCreated call nobody, so its remote side
+ * expects nothing and cannot be armed with a failure (the suite skips those tests: `failures: []`).
+ * The network is shut for the run, so a request it did make would fail the test.
  */
 class JitsiRemote implements VendorRemote {
   willCreate(): void {}
   willUpdate(): void {}
   willDelete(): void {}
+  willFind(): void {}
   willFail(op: VendorOperation, kind: VendorFailureKind): void {
     expect.fail(`Jitsi declared no failures, yet the suite armed ${kind} for ${op}`);
   }
@@ -256,6 +309,8 @@ for (const [mode, env] of JITSI_MODES) {
       vendor: new JitsiVideoVendor(new JitsiAccess(config)),
       remote: new JitsiRemote(),
       failures: [],
+      // Nothing at Jitsi's side: nothing to find after a create, and nothing (rightly) otherwise.
+      findable: ['not_created', 'deleted'],
       call: aCall(JITSI_VENDOR_ID),
       cleanup: () => {
         nock.enableNetConnect();
@@ -280,10 +335,17 @@ const roomWindow = (body: RoomFields): boolean =>
 const newRoom = (body: RoomFields): boolean =>
   typeof body.name === 'string' && /^[a-z0-9-]+$/.test(body.name) && body.privacy === 'public' && roomWindow(body);
 
-/** Daily's REST API as nock interceptors, expecting the given key. */
+const ROOM_PATH = /^\/v1\/rooms\/[^/?]+$/;
+const roomIn = (uri: string): string => decodeURIComponent(uri.split('?')[0]?.split('/').pop() ?? '');
+
+/**
+ * Daily's REST API as nock interceptors, expecting the given key. It keeps the rooms created and
+ * not deleted through it, which `GET /rooms/<name>` answers as Daily does (200, or 404 `not-found`).
+ */
 class DailyNockRemote implements VendorRemote {
   private readonly scopes: nock.Scope[] = [];
   private readonly unexpected: string[] = [];
+  private readonly rooms = new Set<string>();
   private lastRoom = '';
 
   constructor(private readonly key: string) {}
@@ -310,7 +372,10 @@ class DailyNockRemote implements VendorRemote {
           this.scheduled = { start: new Date((nbf + 15 * 60) * 1000), durationMinutes: (exp - 60 * 60 - (nbf + 15 * 60)) / 60 };
           return true;
         })
-        .reply(200, () => ({ name: this.lastRoom, url: `https://contract.daily.co/${this.lastRoom}`, privacy: 'public' })),
+        .reply(200, () => {
+          this.rooms.add(this.lastRoom);
+          return { name: this.lastRoom, url: `https://contract.daily.co/${this.lastRoom}`, privacy: 'public' };
+        }),
     );
   }
 
@@ -319,7 +384,19 @@ class DailyNockRemote implements VendorRemote {
   }
 
   willDelete(): void {
-    this.scopes.push(this.api().delete(`/v1/rooms/${this.lastRoom}`).reply(200, { deleted: true, name: this.lastRoom }));
+    const room = this.lastRoom;
+    this.scopes.push(
+      this.api()
+        .delete(`/v1/rooms/${room}`)
+        .reply(200, () => {
+          this.rooms.delete(room);
+          return { deleted: true, name: room };
+        }),
+    );
+  }
+
+  willFind(): void {
+    this.scopes.push(this.api().get(ROOM_PATH).reply((uri) => this.lookUp(roomIn(uri))));
   }
 
   willFail(op: VendorOperation, kind: VendorFailureKind): void {
@@ -329,7 +406,9 @@ class DailyNockRemote implements VendorRemote {
         ? scope.post('/v1/rooms', newRoom)
         : op === 'update'
           ? scope.post(`/v1/rooms/${this.lastRoom}`, roomWindow)
-          : scope.delete(`/v1/rooms/${this.lastRoom}`);
+          : op === 'delete'
+            ? scope.delete(`/v1/rooms/${this.lastRoom}`)
+            : scope.get(ROOM_PATH);
     switch (kind) {
       case 'gone':
         interceptor.reply(404, { error: 'not-found', info: `room ${this.lastRoom} was not found` }, JSON_HEADERS);
@@ -342,6 +421,9 @@ class DailyNockRemote implements VendorRemote {
         break;
       case 'rejected':
         interceptor.reply(400, { error: 'invalid-request-error', info: 'properties.exp is invalid' }, JSON_HEADERS);
+        // A refused create makes the adapter ask whether the room exists anyway (a name taken by an
+        // earlier create is refused with the same 400): Daily answers as it would.
+        if (op === 'create') scope.get(ROOM_PATH).reply((uri) => this.lookUp(roomIn(uri)));
         break;
       case 'hang':
         interceptor.delay(30_000).reply(200, {});
@@ -353,6 +435,12 @@ class DailyNockRemote implements VendorRemote {
   done(): void {
     for (const scope of this.scopes) scope.done();
     expect(this.unexpected, 'requests Daily was not expected to receive').to.deep.equal([]);
+  }
+
+  private lookUp(room: string): [number, Record<string, unknown>] {
+    return this.rooms.has(room)
+      ? [200, { name: room, url: `https://contract.daily.co/${room}`, privacy: 'public' }]
+      : [404, { error: 'not-found', info: `room ${room} not found` }];
   }
 
   private api(): nock.Scope {

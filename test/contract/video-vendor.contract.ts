@@ -4,12 +4,19 @@ import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 
-import type { VendorCall, VendorMeeting, VendorMeetingRef, VideoVendor } from '../../src/application/ports/video-vendor.js';
+import type {
+  NewVendorMeeting,
+  VendorCall,
+  VendorMeeting,
+  VendorMeetingRef,
+  VideoVendor,
+} from '../../src/application/ports/video-vendor.js';
 import type { VendorError } from '../../src/domain/errors.js';
-import { DurationMinutes } from '../../src/domain/meeting-details.js';
+import { DurationMinutes, Topic } from '../../src/domain/meeting-details.js';
 import { aMeetingId, decoded, someDetails } from '../support/fixtures.js';
 
-export type VendorOperation = 'create' | 'update' | 'delete';
+/** `find` is `findCreated`. */
+export type VendorOperation = 'create' | 'update' | 'delete' | 'find';
 export type VendorFailureKind = 'gone' | 'rate_limited' | 'unavailable' | 'rejected' | 'hang';
 
 /**
@@ -21,6 +28,11 @@ export interface VendorRemote {
   willCreate(): void;
   willUpdate(): void;
   willDelete(): void;
+  /**
+   * The next `findCreated` meets the vendor's own record of its meetings as it is by then: those
+   * created and not deleted through this remote. Arming covers every request one search makes.
+   */
+  willFind(): void;
   /**
    * The next call of `op` meets this failure at the vendor: the meeting is gone there, the vendor
    * limits our rate (in a way the adapter does not retry), fails (5xx), refuses the request
@@ -40,6 +52,16 @@ export interface VendorRemote {
 /** Every failure a remote side can be armed with. */
 export const ALL_VENDOR_FAILURES: readonly VendorFailureKind[] = ['gone', 'rate_limited', 'unavailable', 'rejected', 'hang'];
 
+/**
+ * What a remote side can show of `findCreated`:
+ * - `created`: the meeting a create made is found (needs a vendor with something at its side);
+ * - `not_created`: nothing is found for a meeting never created (another id, topic and start), even
+ *   with another meeting there;
+ * - `deleted`: a meeting deleted since is no longer found.
+ */
+export type FindCase = 'created' | 'not_created' | 'deleted';
+export const ALL_FIND_CASES: readonly FindCase[] = ['created', 'not_created', 'deleted'];
+
 export interface VideoVendorSubject {
   readonly vendor: VideoVendor;
   readonly remote: VendorRemote;
@@ -50,6 +72,17 @@ export interface VideoVendorSubject {
    * `willFail` is only ever called with a declared kind.
    */
   readonly failures?: readonly VendorFailureKind[];
+  /**
+   * The `findCreated` cases this vendor's remote side can show (default: all). A vendor with nothing
+   * at its side (Jitsi) cannot show `created`; a fake with no memory (the stub, whose every meeting
+   * id names a meeting) cannot show `not_created` nor `deleted`. Those tests are pending, never faked.
+   */
+  readonly findable?: readonly FindCase[];
+  /**
+   * The failures its remote side can produce for `findCreated` (default: `failures`; `gone` never
+   * applies, since finding nothing is no failure).
+   */
+  readonly findFailures?: readonly VendorFailureKind[];
   /** A call for a usable link of this vendor (with its access token where it needs one). */
   call(signal?: AbortSignal): VendorCall;
   cleanup(): Promise<void>;
@@ -118,12 +151,44 @@ export function describeVideoVendorContract(name: string, make: () => Promise<Vi
     const remove = async (ref: VendorMeetingRef, signal?: SignalFactory): Promise<E.Either<VendorError, void>> =>
       run('deleteMeeting', subject.vendor.deleteMeeting(subject.call(signal?.()), ref));
 
+    const find = async (input: NewVendorMeeting, since: Date, signal?: SignalFactory): Promise<E.Either<VendorError, readonly string[]>> =>
+      run('findCreated', subject.vendor.findCreated(subject.call(signal?.()), input, since));
+
+    /** A create's input with fresh details: a topic, start and duration no other test uses. */
+    let inputs = 0;
+    const anInput = (): NewVendorMeeting => {
+      inputs += 1;
+      const details = someDetails({
+        topic: decoded(Topic, `Contract meeting ${inputs} ${Math.random().toString(36).slice(2, 8)}`),
+        start: new Date(Date.UTC(2027, 0, 1 + inputs, 8 + (inputs % 10), 15)),
+        durationMinutes: decoded(DurationMinutes, 20 + inputs),
+      });
+      return { meetingId: aMeetingId(), details };
+    };
+
+    /** Creates `input`'s meeting; `since` is taken before, as the caller's pending record would be. */
+    async function created(input: NewVendorMeeting): Promise<{ readonly meeting: VendorMeeting; readonly since: Date }> {
+      const since = new Date();
+      subject.remote.willCreate();
+      const meeting = succeeded(
+        'createMeeting must create a meeting (needed to test findCreated)',
+        await run('createMeeting', subject.vendor.createMeeting(subject.call(), input)),
+      );
+      return { meeting, since };
+    }
+
     /**
      * Skips the running test (it shows as pending) when the vendor declared that its remote side
      * cannot produce `kind`: the promise under test is about a failure that cannot happen.
      */
-    function onlyIfPossible(test: Mocha.Context, kind: VendorFailureKind): void {
-      if (!(subject.failures ?? ALL_VENDOR_FAILURES).includes(kind)) test.skip();
+    function onlyIfPossible(test: Mocha.Context, kind: VendorFailureKind, op?: VendorOperation): void {
+      const possible = op === 'find' ? (subject.findFailures ?? subject.failures ?? ALL_VENDOR_FAILURES) : (subject.failures ?? ALL_VENDOR_FAILURES);
+      if (!possible.includes(kind)) test.skip();
+    }
+
+    /** Skips the running test (pending) when the vendor's remote side cannot show this `findCreated` case. */
+    function onlyIfFindable(test: Mocha.Context, findCase: FindCase): void {
+      if (!(subject.findable ?? ALL_FIND_CASES).includes(findCase)) test.skip();
     }
 
     /** Runs `op` on a fresh meeting (created first where the op needs one). */
@@ -131,6 +196,10 @@ export function describeVideoVendorContract(name: string, make: () => Promise<Vi
       if (op === 'create') {
         arm();
         return create(signal);
+      }
+      if (op === 'find') {
+        arm();
+        return find(anInput(), new Date(), signal);
       }
       const ref = await existing();
       arm();
@@ -213,24 +282,64 @@ export function describeVideoVendorContract(name: string, make: () => Promise<Vi
       subject.remote.done();
     });
 
+    it('findCreated finds the meeting a create made, by its reference', async function () {
+      onlyIfFindable(this, 'created');
+      const input = anInput();
+      const { meeting, since } = await created(input);
+      subject.remote.willFind();
+
+      const found = succeeded('findCreated must answer what a create for this input made', await find(input, since));
+
+      expect(found, 'findCreated must find the meeting a create for this input made, by the reference create answered').to.include(
+        meeting.vendorRef,
+      );
+      subject.remote.done();
+    });
+
+    it('findCreated finds nothing for a meeting never created, even beside another one', async function () {
+      onlyIfFindable(this, 'not_created');
+      const { since } = await created(anInput());
+      subject.remote.willFind();
+
+      const found = succeeded('findCreated must answer for a meeting never created', await find(anInput(), since));
+
+      expect(found, 'findCreated must find nothing for a meeting never created (another id, topic and start)').to.deep.equal([]);
+      subject.remote.done();
+    });
+
+    it('findCreated no longer finds a meeting deleted since', async function () {
+      onlyIfFindable(this, 'deleted');
+      const input = anInput();
+      const { meeting, since } = await created(input);
+      subject.remote.willDelete();
+      succeeded('deleteMeeting must delete the meeting', await remove({ meetingId: input.meetingId, vendorRef: meeting.vendorRef }));
+      subject.remote.willFind();
+
+      const found = succeeded('findCreated must answer after a delete', await find(input, since));
+
+      expect(found, 'findCreated must not find a meeting deleted since').not.to.include(meeting.vendorRef);
+      subject.remote.done();
+    });
+
     const failures: readonly (readonly [VendorFailureKind, VendorError['_tag'], string])[] = [
       ['rate_limited', 'VendorRateLimited', "the vendor's rate limit must be VendorRateLimited"],
       ['unavailable', 'VendorUnavailable', 'a vendor failure (5xx) must be VendorUnavailable'],
       ['rejected', 'VendorRejected', "the vendor's refusal must be VendorRejected"],
     ];
-    for (const op of ['create', 'update', 'delete'] as const) {
+    for (const op of ['create', 'update', 'delete', 'find'] as const) {
+      const opName = op === 'find' ? 'findCreated' : op;
       for (const [kind, tag, promise] of failures) {
-        it(`${op}: ${promise}, a Left value`, async function () {
-          onlyIfPossible(this, kind);
+        it(`${opName}: ${promise}, a Left value`, async function () {
+          onlyIfPossible(this, kind, op);
           const result = await perform(op, () => subject.remote.willFail(op, kind));
 
-          failedWith(`${op}: ${promise}`, tag, result);
+          failedWith(`${opName}: ${promise}`, tag, result);
           subject.remote.done();
         });
       }
 
-      it(`${op}: a vendor that never answers ends with VendorTimeout promptly once the signal aborts`, async function () {
-        onlyIfPossible(this, 'hang');
+      it(`${opName}: a vendor that never answers ends with VendorTimeout promptly once the signal aborts`, async function () {
+        onlyIfPossible(this, 'hang', op);
         let started = 0;
         const signal = (): AbortSignal => {
           started = performance.now();
@@ -239,8 +348,8 @@ export function describeVideoVendorContract(name: string, make: () => Promise<Vi
         const result = await perform(op, () => subject.remote.willFail(op, 'hang'), signal);
         const elapsed = performance.now() - started;
 
-        failedWith(`${op}: an aborted signal must end the call with VendorTimeout`, 'VendorTimeout', result);
-        expect(elapsed, `${op}: an aborted signal must end the call promptly (took ${Math.round(elapsed)} ms)`).to.be.below(PROMPTLY_MS);
+        failedWith(`${opName}: an aborted signal must end the call with VendorTimeout`, 'VendorTimeout', result);
+        expect(elapsed, `${opName}: an aborted signal must end the call promptly (took ${Math.round(elapsed)} ms)`).to.be.below(PROMPTLY_MS);
         subject.remote.done();
       });
     }

@@ -81,6 +81,7 @@ export const oauthTestPlugin = vendorPlugin<{ publicBaseUrl: string }>({
         createMeeting: (call, input) => inner.createMeeting(call, input),
         updateMeeting: (call, ref, details) => inner.updateMeeting(call, ref, details),
         deleteMeeting: (call, ref) => inner.deleteMeeting(call, ref),
+        findCreated: (call, input, since) => inner.findCreated(call, input, since),
       };
       bind<VideoVendor>(VideoVendor).toConstantValue(vendor);
     }),

@@ -109,9 +109,7 @@ export interface VideoVendor {
    * started. A vendor that can carry our meeting id (in a room name, say) finds by it; one that
    * cannot matches the details among meetings created since then. Empty when there is none, and
    * for vendors with nothing at their side to clean up.
-   *
-   * Optional only until every adapter has it; the vendor contract suite checks it.
    */
-  findCreated?(call: VendorCall, input: NewVendorMeeting, since: Date): TE.TaskEither<VendorError, readonly string[]>;
+  findCreated(call: VendorCall, input: NewVendorMeeting, since: Date): TE.TaskEither<VendorError, readonly string[]>;
 }
 export const VideoVendor = Symbol('VideoVendor');

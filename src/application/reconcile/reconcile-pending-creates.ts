@@ -94,14 +94,9 @@ export class ReconcilePendingCreates {
     }
     const vendorSide = link.right.value;
     const { vendor } = deps;
-    if (vendor.findCreated === undefined) {
-      deps.logger.warn(fields, `${vendor.displayName} cannot be searched for what a create left; settled`);
-      return this.settle(pending, 'givenUp');
-    }
-    const findCreated = vendor.findCreated.bind(vendor);
     const signal = AbortSignal.timeout(this.settings.vendorBudgetMs);
     const found = await callVendor(vendor, deps.credentials)(vendorSide, signal, (call) =>
-      findCreated(call, { meetingId: pending.meetingId, details: pending.details }, pending.startedAt),
+      vendor.findCreated(call, { meetingId: pending.meetingId, details: pending.details }, pending.startedAt),
     )();
     if (E.isLeft(found)) return this.later(pending, reason(found.left));
     let deletedCount = 0;

@@ -24,8 +24,9 @@ const WebUrl = t.brand(
   'DailyWebUrl',
 );
 
-/** `POST /rooms` 200. */
+/** `POST /rooms` and `GET /rooms/<name>` 200. */
 export const RoomAnswer = t.type({ name: RoomName, url: WebUrl });
+export type RoomAnswer = t.TypeOf<typeof RoomAnswer>;
 
 /** `GET /` 200: the domain's configuration. */
 export const DomainAnswer = t.partial({ domain_name: t.string });

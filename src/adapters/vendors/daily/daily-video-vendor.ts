@@ -13,7 +13,7 @@ import type {
 import type { VendorError } from '../../../domain/errors.js';
 import type { VendorId } from '../../../domain/ids.js';
 import type { MeetingDetails } from '../../../domain/meeting-details.js';
-import { newRoomName } from '../kit/room-names.js';
+import { derivedRoomName } from '../kit/room-names.js';
 import { DomainAnswer, RoomAnswer } from './daily-codecs.js';
 import type { DailyConfig } from './daily-config.js';
 import { type DailyAnswer, DailyHttp, type DailyRequest, decodeAnswer, type KeySource } from './daily-http.js';
@@ -29,6 +29,11 @@ const KEY_SHAPE = /^[\x21-\x7e]+$/;
  * enters) and open only for the meeting's window: `nbf` = start − early, `exp` = end + late.
  * Keyed either for the whole deployment (`DAILY_API_KEY`: nothing to connect) or per user, who
  * pastes their account's key at install (`account_key`; it comes back as `VendorCall.accessToken`).
+ *
+ * A room's name is derived from our meeting id, keyed with the API key that makes it
+ * (`derivedRoomName`): unguessable to anyone without the key, yet known to us before Daily answers.
+ * So a create whose answer was lost is found exactly (`findCreated`), and a create sent again for
+ * the same meeting gets the room the first one made instead of a second room.
  */
 export class DailyVideoVendor implements VideoVendor {
   readonly id = DAILY_VENDOR_ID;
@@ -51,12 +56,22 @@ export class DailyVideoVendor implements VideoVendor {
 
   createMeeting(call: VendorCall, input: NewVendorMeeting): TE.TaskEither<VendorError, VendorMeeting> {
     return async () => {
-      const body = { name: newRoomName(input.details.topic), privacy: 'public', properties: this.window(input.details) };
-      const answer = await this.send(call, { method: 'POST', path: '/rooms', body });
-      if (E.isLeft(answer)) return answer;
+      const key = this.keyFor(call);
+      if (E.isLeft(key)) return key;
+      const name = roomName(input, key.right.key);
+      const body = { name, privacy: 'public', properties: this.window(input.details) };
+      const answer = await this.http.send({ method: 'POST', path: '/rooms', body, ...key.right }, call.signal);
+      if (E.isLeft(answer)) {
+        // Daily refuses a name that is taken with the same 400 as any other bad request (only its
+        // free text differs), so the room is looked up: if it is there, an earlier create for this
+        // very meeting made it, and this one is answered with that room. Otherwise the refusal stands.
+        if (answer.left._tag !== 'VendorRejected') return answer;
+        const existing = await this.room(name, key.right, call.signal);
+        return E.isRight(existing) ? E.right(meetingOf(existing.right)) : answer;
+      }
       const room = decodeAnswer('POST /rooms', answer.right, RoomAnswer);
       if (E.isLeft(room)) return room;
-      return E.right({ vendorRef: room.right.name, joinUrl: room.right.url });
+      return E.right(meetingOf(room.right));
     };
   }
 
@@ -80,6 +95,33 @@ export class DailyVideoVendor implements VideoVendor {
       if (E.isLeft(answer)) return answer.left._tag === 'VendorMeetingGone' ? E.right(undefined) : answer;
       return E.right(undefined);
     };
+  }
+
+  /**
+   * The room a create for `input` made, if Daily has it: its name is known without Daily's answer
+   * (derived from the meeting id and the key), so this is one `GET /rooms/<name>`, exact. `since` is
+   * not needed. A room made with a key since replaced is not found (its name came from the old key).
+   */
+  findCreated(call: VendorCall, input: NewVendorMeeting, _since: Date): TE.TaskEither<VendorError, readonly string[]> {
+    return async () => {
+      const key = this.keyFor(call);
+      if (E.isLeft(key)) return key;
+      const room = await this.room(roomName(input, key.right.key), key.right, call.signal);
+      if (E.isRight(room)) return E.right([room.right.name]);
+      return room.left._tag === 'VendorMeetingGone' ? E.right([]) : room;
+    };
+  }
+
+  /** `GET /rooms/<name>`: the room, or `VendorMeetingGone` when Daily has none by that name. */
+  private async room(
+    name: string,
+    key: { key: string; keySource: KeySource },
+    signal: AbortSignal,
+  ): Promise<E.Either<VendorError, RoomAnswer>> {
+    const path = roomPath(name);
+    const answer = await this.http.send({ method: 'GET', path, addressesRoom: true, ...key }, signal);
+    if (E.isLeft(answer)) return answer;
+    return decodeAnswer(`GET ${path}`, answer.right, RoomAnswer);
   }
 
   /** `GET /` answers 200 with the domain's configuration for a valid key. */
@@ -129,3 +171,7 @@ export class DailyVideoVendor implements VideoVendor {
 }
 
 const roomPath = (name: string): string => `/rooms/${encodeURIComponent(name)}`;
+
+const roomName = (input: NewVendorMeeting, key: string): string => derivedRoomName(input.details.topic, input.meetingId, key);
+
+const meetingOf = (room: RoomAnswer): VendorMeeting => ({ vendorRef: room.name, joinUrl: room.url });

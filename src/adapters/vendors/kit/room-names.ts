@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Jitsi room names. Anyone who knows a room's name can open it (or, in the token modes, knows the
- * join link that mints a token for it), so a name is never derived from anything guessable: a
- * readable slug of the topic for people, then 80 bits from the system's CSPRNG.
+ * Room names (Jitsi, Daily). Anyone who knows a room's name can open it (or, in Jitsi's token modes,
+ * knows the join link that mints a token for it), so a name is never derived from anything
+ * guessable: a readable slug of the topic for people, then 80 bits that are either from the system's
+ * CSPRNG ({@link newRoomName}) or a keyed hash of our meeting id ({@link derivedRoomName}).
  *
  * Names are lowercase `[a-z0-9-]`: Jitsi lowercases names anyway, and anything else breaks some
  * deployments or the external API's URLs.
@@ -41,4 +42,24 @@ export function randomPart(random: (size: number) => Buffer = randomBytes): stri
 export function newRoomName(topic: string): string {
   const slug = topicSlug(topic);
   return slug === '' ? randomPart() : `${slug}-${randomPart()}`;
+}
+
+/** Domain separation: these HMACs are room names and nothing else, whatever else the key signs. */
+const DERIVATION_LABEL = 'pipedrive-video/room-name/v1';
+
+/**
+ * The room of meeting `meetingId` on `topic`: shaped as {@link newRoomName} makes them, but the 80
+ * bits are HMAC-SHA256(`key`, meeting id) instead of random. Whoever holds `key` can name the room
+ * again from the meeting (to find what a create left when its answer was lost); to anyone else it is
+ * as unguessable as a random one, even knowing the meeting id (Pipedrive has it, our request logs
+ * show it): without the key, HMAC's output cannot be told from random.
+ *
+ * `key` must be a secret that anyone able to misuse the room already has: a vendor's API key is one
+ * (it lists and joins every room of its account anyway).
+ */
+export function derivedRoomName(topic: string, meetingId: string, key: string): string {
+  const mac = createHmac('sha256', key).update(DERIVATION_LABEL).update('\0').update(meetingId).digest();
+  const part = randomPart((size) => mac.subarray(0, size));
+  const slug = topicSlug(topic);
+  return slug === '' ? part : `${slug}-${part}`;
 }

@@ -46,6 +46,37 @@ export const CreatedMeetingAnswer = t.intersection([
 ]);
 export type CreatedMeetingAnswer = t.TypeOf<typeof CreatedMeetingAnswer>;
 
+export interface ZoomInstantBrand {
+  readonly ZoomInstant: unique symbol;
+}
+/** An ISO 8601 date-time with its zone (`2026-06-15T18:30:00Z`), as Zoom writes `start_time` and `created_at`. */
+const ZoomInstant = t.brand(
+  t.string,
+  (s): s is t.Branded<string, ZoomInstantBrand> =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'ZoomInstant',
+);
+
+/**
+ * One meeting of `GET /users/me/meetings`. Only the id is always there: a recurring meeting with no
+ * fixed time has no `start_time` (nor, then, a duration), and such a meeting is simply not one of ours.
+ */
+export const ListedMeeting = t.intersection([
+  t.type({ id: ZoomMeetingNumber }),
+  t.partial({ topic: t.string, start_time: ZoomInstant, duration: t.number, created_at: ZoomInstant }),
+]);
+export type ListedMeeting = t.TypeOf<typeof ListedMeeting>;
+
+/**
+ * `GET /users/me/meetings`, one page, after {@link quoteMeetingIds}. `meetings` is required: Zoom
+ * sends `[]` for none, and an answer without it must not pass for "nothing there".
+ * `next_page_token` is empty or absent on the last page.
+ */
+export const MeetingListAnswer = t.intersection([
+  t.type({ meetings: t.array(ListedMeeting) }),
+  t.partial({ next_page_token: t.string }),
+]);
+
 /** `GET /meetings/{id}/invitation`. */
 export const InvitationAnswer = t.type({ invitation: NonEmptyString });
 

@@ -5,6 +5,7 @@ import nock from 'nock';
 import type { VendorCall } from '../../../../src/application/ports/video-vendor.js';
 import type { DailyConfig } from '../../../../src/adapters/vendors/daily/daily-config.js';
 import { DailyVideoVendor } from '../../../../src/adapters/vendors/daily/daily-video-vendor.js';
+import { derivedRoomName } from '../../../../src/adapters/vendors/kit/room-names.js';
 import type { VendorError } from '../../../../src/domain/errors.js';
 import { type MeetingDetails, StartTime, Topic } from '../../../../src/domain/meeting-details.js';
 import { startTimeToInstant } from '../../../../src/domain/time.js';
@@ -110,7 +111,71 @@ describe('DailyVideoVendor', () => {
       scope.done();
     });
 
-    it('names a room without a topic slug with the random part alone, and honours other windows', async () => {
+    it('names the room from the meeting id, keyed with the API key that makes it', async () => {
+      const meetingId = aMeetingId();
+      const sent: string[] = [];
+      /** Daily's 200 for the room asked for, noting its name (once per request, unlike a body matcher). */
+      const made = (_uri: string, body: unknown) => {
+        const { name } = body as { name: string };
+        sent.push(name);
+        return { name, url: `https://acme.daily.co/${name}` };
+      };
+      const scope = api(DEPLOYMENT_KEY).post('/v1/rooms', createBody).times(3).reply(200, made);
+      const linkScope = api(LINK_KEY).post('/v1/rooms', createBody).reply(200, made);
+
+      for (const id of [meetingId, meetingId, aMeetingId()]) {
+        expectRight(await keyed().createMeeting(aCall(), { meetingId: id, details: details('2026-12-01 15:00') })());
+      }
+      expectRight(await daily().createMeeting(aCall(LINK_KEY), { meetingId, details: details('2026-12-01 15:00') })());
+
+      const [first, again, other, linkKeyed] = sent;
+      expect(first).to.equal(derivedRoomName('Quarterly review', meetingId, DEPLOYMENT_KEY)).and.match(/^quarterly-review-[a-z2-7]{16}$/);
+      expect(again, 'the same meeting and key name the same room').to.equal(first);
+      expect(other, 'another meeting, another room').not.to.equal(first);
+      expect(linkKeyed, 'another key, another room').to.equal(derivedRoomName('Quarterly review', meetingId, LINK_KEY)).and.not.equal(first);
+      scope.done();
+      linkScope.done();
+    });
+
+    it('answers the room an earlier create for the same meeting made, when Daily refuses the name as taken', async () => {
+      const meetingId = aMeetingId();
+      const name = derivedRoomName('Quarterly review', meetingId, LINK_KEY);
+      const scope = api(LINK_KEY)
+        .post('/v1/rooms', createBody)
+        .reply(400, { error: 'invalid-request-error', info: `a room named ${name} already exists` }, JSON_HEADERS)
+        .get(`/v1/rooms/${name}`)
+        .reply(200, { id: 'r1', name, url: `https://acme.daily.co/${name}`, privacy: 'public', config: { nbf: NBF, exp: EXP } });
+
+      const meeting = expectRight(await daily().createMeeting(aCall(LINK_KEY), { meetingId, details: details('2026-12-01 15:00') })());
+
+      expect(meeting).to.deep.equal({ vendorRef: name, joinUrl: `https://acme.daily.co/${name}` });
+      scope.done();
+    });
+
+    for (const [what, status, body] of [
+      ['Daily has no such room', 404, { error: 'not-found', info: 'room not found' }],
+      ['the look-up fails too', 500, { error: 'server-error' }],
+    ] as const) {
+      it(`keeps Daily's refusal of a create when ${what}`, async () => {
+        const meetingId = aMeetingId();
+        const name = derivedRoomName('Quarterly review', meetingId, DEPLOYMENT_KEY);
+        const scope = api(DEPLOYMENT_KEY)
+          .post('/v1/rooms', createBody)
+          .reply(400, { error: 'invalid-request-error', info: 'properties.exp must be in the future' }, JSON_HEADERS)
+          .get(`/v1/rooms/${name}`)
+          .reply(status, body, JSON_HEADERS);
+
+        const error = await failure(keyed().createMeeting(aCall(), { meetingId, details: details('2026-12-01 15:00') }));
+
+        expect(error).to.deep.equal({
+          _tag: 'VendorRejected',
+          message: 'Daily POST /rooms answered 400: invalid-request-error: properties.exp must be in the future',
+        });
+        scope.done();
+      });
+    }
+
+    it('names a room without a topic slug with the keyed part alone, and honours other windows', async () => {
       const scope = api(DEPLOYMENT_KEY)
         .post('/v1/rooms', (body: { name?: string; properties?: unknown }) =>
           /^[a-z2-7]{16}$/.test(body.name ?? '') &&
@@ -143,7 +208,9 @@ describe('DailyVideoVendor', () => {
     it("a 400 is VendorRejected with Daily's words", async () => {
       const scope = api(LINK_KEY)
         .post('/v1/rooms')
-        .reply(400, { error: 'invalid-request-error', info: `nbf must be a number (key ${LINK_KEY})` }, JSON_HEADERS);
+        .reply(400, { error: 'invalid-request-error', info: `nbf must be a number (key ${LINK_KEY})` }, JSON_HEADERS)
+        .get(/^\/v1\/rooms\/[a-z2-7-]+$/)
+        .reply(404, { error: 'not-found' }, JSON_HEADERS);
       const error = await failure(daily().createMeeting(aCall(LINK_KEY), { meetingId: aMeetingId(), details: details('2026-12-01 15:00') }));
       expect(error._tag).to.equal('VendorRejected');
       expect(error.message).to.include('POST /rooms answered 400: invalid-request-error: nbf must be a number (key [redacted])');
@@ -179,6 +246,67 @@ describe('DailyVideoVendor', () => {
     it('of a room Daily no longer has succeeds', async () => {
       const scope = api(DEPLOYMENT_KEY).delete(`/v1/rooms/${ROOM}`).reply(404, { error: 'not-found', info: 'not found' });
       expectRight(await keyed().deleteMeeting(aCall(), ref)());
+      scope.done();
+    });
+  });
+
+  describe('findCreated', () => {
+    const SINCE = new Date('2026-06-15T18:29:40.500Z');
+
+    it('answers the room a create for the input made: GET /rooms/<the derived name>', async () => {
+      const meetingId = aMeetingId();
+      const name = derivedRoomName('Quarterly review', meetingId, DEPLOYMENT_KEY);
+      const scope = api(DEPLOYMENT_KEY).get(`/v1/rooms/${name}`).reply(200, { id: 'r1', name, url: `https://acme.daily.co/${name}`, privacy: 'public' });
+
+      const found = expectRight(await keyed().findCreated(aCall(), { meetingId, details: details('2026-12-01 15:00') }, SINCE)());
+
+      expect(found).to.deep.equal([name]);
+      scope.done();
+    });
+
+    it('answers nothing when Daily has no such room (404)', async () => {
+      const meetingId = aMeetingId();
+      const name = derivedRoomName('Quarterly review', meetingId, LINK_KEY);
+      const scope = api(LINK_KEY).get(`/v1/rooms/${name}`).reply(404, { error: 'not-found', info: `room ${name} not found` }, JSON_HEADERS);
+
+      const found = expectRight(await daily().findCreated(aCall(LINK_KEY), { meetingId, details: details('2026-12-01 15:00') }, SINCE)());
+
+      expect(found).to.deep.equal([]);
+      scope.done();
+    });
+
+    it('answers VendorUnavailable naming the field for a room that does not decode', async () => {
+      const meetingId = aMeetingId();
+      const name = derivedRoomName('Quarterly review', meetingId, DEPLOYMENT_KEY);
+      const scope = api(DEPLOYMENT_KEY).get(`/v1/rooms/${name}`).reply(200, { name, url: 42 });
+
+      const error = await failure(keyed().findCreated(aCall(), { meetingId, details: details('2026-12-01 15:00') }, SINCE));
+
+      expect(error._tag).to.equal('VendorUnavailable');
+      expect(error.message).to.include(`GET /rooms/${name}`).and.include('missing or invalid: url');
+      scope.done();
+    });
+
+    it('answers the failure, not "nothing there", when Daily fails', async () => {
+      const scope = api(DEPLOYMENT_KEY).get(/^\/v1\/rooms\/.+$/).reply(503, '<html>down</html>');
+
+      const error = await failure(keyed().findCreated(aCall(), { meetingId: aMeetingId(), details: details('2026-12-01 15:00') }, SINCE));
+
+      expect(error._tag).to.equal('VendorUnavailable');
+      scope.done();
+    });
+
+    it('without a key for the link is VendorAuthorizationRevoked, and calls nobody', async () => {
+      const error = await failure(daily().findCreated(aCall(), { meetingId: aMeetingId(), details: details('2026-12-01 15:00') }, SINCE));
+      expect(error._tag).to.equal('VendorAuthorizationRevoked');
+    });
+
+    it("the caller's aborted signal is VendorTimeout", async () => {
+      const scope = api(DEPLOYMENT_KEY).get(/^\/v1\/rooms\/.+$/).delay(5_000).reply(404, { error: 'not-found' });
+      const error = await failure(
+        keyed().findCreated(aCall(undefined, AbortSignal.timeout(50)), { meetingId: aMeetingId(), details: details('2026-12-01 15:00') }, SINCE),
+      );
+      expect(error._tag).to.equal('VendorTimeout');
       scope.done();
     });
   });

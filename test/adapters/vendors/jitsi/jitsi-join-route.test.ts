@@ -87,5 +87,15 @@ describe('JitsiVideoVendor', () => {
     expect(expectLeft(await vendor.createMeeting(call(spent), { meetingId: aMeetingId(), details: someDetails() })())._tag).to.equal('VendorTimeout');
     expect(expectLeft(await vendor.updateMeeting(call(spent), ref, someDetails())())._tag).to.equal('VendorTimeout');
     expect(expectLeft(await vendor.deleteMeeting(call(spent), ref)())._tag).to.equal('VendorTimeout');
+    expect(expectLeft(await vendor.findCreated(call(spent), { meetingId: aMeetingId(), details: someDetails() }, new Date())())._tag).to.equal(
+      'VendorTimeout',
+    );
+  });
+
+  it('finds nothing a create left, even right after one: Jitsi has no meetings to clean up', async () => {
+    const input = { meetingId: aMeetingId(), details: someDetails() };
+    const since = new Date();
+    expectRight(await vendor.createMeeting(call(), input)());
+    expect(expectRight(await vendor.findCreated(call(), input, since)())).to.deep.equal([]);
   });
 });

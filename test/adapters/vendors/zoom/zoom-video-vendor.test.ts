@@ -5,7 +5,7 @@ import nock from 'nock';
 import type { VendorCall } from '../../../../src/application/ports/video-vendor.js';
 import type { ZoomConfig } from '../../../../src/adapters/vendors/zoom/zoom-config.js';
 import type { ZoomRetryPolicy } from '../../../../src/adapters/vendors/zoom/zoom-http.js';
-import { ZoomVideoVendor } from '../../../../src/adapters/vendors/zoom/zoom-video-vendor.js';
+import { LIST_MAX_PAGES, ZoomVideoVendor } from '../../../../src/adapters/vendors/zoom/zoom-video-vendor.js';
 import type { VendorError } from '../../../../src/domain/errors.js';
 import { type MeetingDetails, StartTime, Topic } from '../../../../src/domain/meeting-details.js';
 import { startTimeToInstant } from '../../../../src/domain/time.js';
@@ -619,6 +619,202 @@ describe('ZoomVideoVendor', () => {
 
       expect((await failure(zoom().deleteMeeting(aCall(), ref)))._tag).to.equal('VendorUnavailable');
       scope.done();
+    });
+  });
+
+  describe('findCreated', () => {
+    /** When the interrupted create started. */
+    const SINCE = new Date('2026-06-15T18:29:40.500Z');
+    const OTHER_ID = '98765432109876544';
+    const input = (d: MeetingDetails = details('2026-12-31 23:30', 60)) => ({ meetingId: aMeetingId(), details: d });
+
+    interface Listed {
+      readonly id: string;
+      readonly topic?: string | undefined;
+      readonly start_time?: string | undefined;
+      readonly duration?: number | undefined;
+      readonly created_at?: string | undefined;
+      readonly type?: number | undefined;
+    }
+    /** One listed meeting as Zoom writes it: the id a bare int64, fields only when given. */
+    const listed = (m: Listed): string =>
+      `{"uuid":"u${m.id}==","id":${m.id},"host_id":"KdYKjnimT4KPd8FFgQt9FQ","type":${m.type ?? 2}` +
+      (m.topic === undefined ? '' : `,"topic":${JSON.stringify(m.topic)}`) +
+      (m.start_time === undefined ? '' : `,"start_time":"${m.start_time}"`) +
+      (m.duration === undefined ? '' : `,"duration":${m.duration}`) +
+      ',"timezone":"Europe/Berlin"' +
+      (m.created_at === undefined ? '' : `,"created_at":"${m.created_at}"`) +
+      `,"join_url":"https://us02web.zoom.us/j/${m.id}"}`;
+    const page = (meetings: readonly Listed[], nextPageToken = ''): string =>
+      `{"page_size":300,"total_records":${meetings.length},"next_page_token":"${nextPageToken}","meetings":[${meetings.map(listed).join(',')}]}`;
+    /** What the create for `input()` sent, as Zoom then lists it. */
+    const ours = (id: string, overrides: Partial<Listed> = {}): Listed => ({
+      id,
+      topic: 'Quarterly review',
+      start_time: '2026-12-31T23:30:00Z',
+      duration: 60,
+      created_at: '2026-06-15T18:29:41Z',
+      ...overrides,
+    });
+    const list = (query: Record<string, string> = {}) =>
+      api().get('/v2/users/me/meetings').query({ type: 'scheduled', page_size: '300', ...query });
+
+    it('reads every page (next_page_token) and answers the meetings made for the input, ids exact', async () => {
+      const scope = list()
+        .reply(200, page([ours(BIG_ID), { ...ours('123456789'), topic: 'Weekly sync' }], 'token-2'), JSON_HEADERS)
+        .get('/v2/users/me/meetings')
+        .query({ type: 'scheduled', page_size: '300', next_page_token: 'token-2' })
+        .reply(200, page([ours(OTHER_ID, { created_at: '2026-06-15T18:29:45Z' })]), JSON_HEADERS);
+
+      const found = expectRight(await zoom().findCreated(aCall(), input(), SINCE)());
+
+      expect(found).to.deep.equal([BIG_ID, OTHER_ID]);
+      scope.done();
+    });
+
+    it('answers nothing when no meeting matches, and ends on an absent page token too', async () => {
+      const scope = list().reply(200, `{"page_size":300,"total_records":1,"meetings":[${listed({ ...ours('123456789'), topic: 'Weekly sync' })}]}`, JSON_HEADERS);
+
+      expect(expectRight(await zoom().findCreated(aCall(), input(), SINCE)())).to.deep.equal([]);
+      scope.done();
+    });
+
+    it('matches the topic as sent (cut to 200 code points), the start as an instant, the duration, and a creation since `since`', async () => {
+      const long = '😀'.repeat(250);
+      const cut = '😀'.repeat(200);
+      const candidates: readonly (readonly [string, boolean, Partial<Listed>])[] = [
+        ['exactly as sent', true, {}],
+        ['its start written with an offset', true, { start_time: '2027-01-01T00:30:00+01:00' }],
+        ['created a minute before since (clocks differ)', true, { created_at: '2026-06-15T18:28:41Z' }],
+        ['created long after since', true, { created_at: '2026-06-15T19:10:00Z' }],
+        ['created three minutes before since', false, { created_at: '2026-06-15T18:26:40Z' }],
+        ['the topic uncut', false, { topic: long }],
+        ['the topic cut one code point shorter', false, { topic: '😀'.repeat(199) }],
+        ['another duration', false, { duration: 61 }],
+        ['a start a minute later', false, { start_time: '2026-12-31T23:31:00Z' }],
+        ['no start (recurring, no fixed time)', false, { start_time: undefined, duration: undefined, type: 3 }],
+        ['no creation date', false, { created_at: undefined }],
+      ];
+      const meetings = candidates.map(([, , overrides], index) => ours(String(1_000_000_000_000 + index), { topic: cut, ...overrides }));
+      const scope = list().reply(200, page(meetings), JSON_HEADERS);
+
+      const found = expectRight(await zoom().findCreated(aCall(), input(details('2026-12-31 23:30', 60, long)), SINCE)());
+
+      const expected = candidates.flatMap(([, match], index) => (match ? [String(1_000_000_000_000 + index)] : []));
+      const named = (ids: readonly string[]) => ids.map((id) => candidates[Number(id) - 1_000_000_000_000]?.[0]);
+      expect(named(found)).to.deep.equal(named(expected));
+      scope.done();
+    });
+
+    for (const [what, body, field] of [
+      ['without meetings', '{"page_size":300,"total_records":0,"next_page_token":""}', 'meetings'],
+      ['with meetings that is not a list', '{"meetings":{"id":1}}', 'meetings'],
+      ['with a meeting without an id', `{"meetings":[${listed(ours(BIG_ID))},{"topic":"x"}]}`, 'meetings.1.id'],
+      ['with a created_at that is no date', `{"meetings":[${listed(ours(BIG_ID, { created_at: 'yesterday' }))}]}`, 'meetings.0.created_at'],
+      ['with a duration that is text', `{"meetings":[${listed(ours(BIG_ID)).replace('"duration":60', '"duration":"60"')}]}`, 'meetings.0.duration'],
+      ['with a page token that is not text', '{"meetings":[],"next_page_token":42}', 'next_page_token'],
+    ] as const) {
+      it(`answers VendorUnavailable naming the field for a list ${what}`, async () => {
+        const scope = list().reply(200, body, JSON_HEADERS);
+
+        const error = await failure(zoom().findCreated(aCall(), input(), SINCE));
+
+        expect(error._tag).to.equal('VendorUnavailable');
+        expect(error.message).to.include('GET /users/me/meetings (page 1)').and.include(`missing or invalid: ${field}`);
+        scope.done();
+      });
+    }
+
+    it('answers VendorUnavailable for a list that is not JSON', async () => {
+      const scope = list().reply(200, '<html>Meetings</html>', { 'content-type': 'text/html' });
+
+      const error = await failure(zoom().findCreated(aCall(), input(), SINCE));
+
+      expect(error).to.deep.equal({ _tag: 'VendorUnavailable', message: 'Zoom GET /users/me/meetings (page 1) answered 200 with a body that is not JSON' });
+      scope.done();
+    });
+
+    it('fails the whole search, not answering the first page alone, when a later page fails', async () => {
+      const scope = list()
+        .reply(200, page([ours(BIG_ID)], 'token-2'), JSON_HEADERS)
+        .get('/v2/users/me/meetings')
+        .query({ type: 'scheduled', page_size: '300', next_page_token: 'token-2' })
+        .reply(500, zoomError(500, 'Internal Error'), JSON_HEADERS);
+
+      expect((await failure(zoom().findCreated(aCall(), input(), SINCE)))._tag).to.equal('VendorUnavailable');
+      scope.done();
+    });
+
+    it(`stops with VendorUnavailable after ${LIST_MAX_PAGES} pages rather than answer what it saw`, async () => {
+      const scope = api()
+        .get('/v2/users/me/meetings')
+        .query(true)
+        .times(LIST_MAX_PAGES)
+        .reply(200, page([ours(BIG_ID)], 'more'), JSON_HEADERS);
+
+      const error = await failure(zoom().findCreated(aCall(), input(), SINCE));
+
+      expect(error._tag).to.equal('VendorUnavailable');
+      expect(error.message).to.include(`more than ${LIST_MAX_PAGES} pages`);
+      scope.done();
+    });
+
+    it('retries a per-second 429 on a page, as every Zoom call does', async () => {
+      const scope = list()
+        .reply(429, zoomError(429, 'You have reached the maximum per-second rate limit for this API. Try again later.'), {
+          ...JSON_HEADERS,
+          'X-RateLimit-Type': 'QPS',
+        })
+        .get('/v2/users/me/meetings')
+        .query({ type: 'scheduled', page_size: '300' })
+        .reply(200, page([ours(BIG_ID)]), JSON_HEADERS);
+
+      expect(expectRight(await zoom().findCreated(aCall(), input(), SINCE)())).to.deep.equal([BIG_ID]);
+      scope.done();
+    });
+
+    it('answers VendorRejected naming meeting:read:list_meetings when the grant lacks it (code 4700)', async () => {
+      const scope = list().reply(400, zoomError(4700, 'Invalid access token, does not contain scopes:[meeting:read:list_meetings].'), JSON_HEADERS);
+
+      const error = await failure(zoom().findCreated(aCall(), input(), SINCE));
+
+      expect(error._tag).to.equal('VendorRejected');
+      expect(error.message).to.include('this call needs meeting:read:list_meetings');
+      scope.done();
+    });
+
+    it('answers VendorTokenRejected for code 124', async () => {
+      const scope = list().reply(401, zoomError(124, 'Invalid access token.'), JSON_HEADERS);
+
+      expect((await failure(zoom().findCreated(aCall(), input(), SINCE)))._tag).to.equal('VendorTokenRejected');
+      scope.done();
+    });
+
+    it("answers VendorTimeout, quickly, when the caller's signal aborts during a later page", async () => {
+      const scope = list()
+        .reply(200, page([ours(BIG_ID)], 'token-2'), JSON_HEADERS)
+        .get('/v2/users/me/meetings')
+        .query(true)
+        .delay(3_000)
+        .reply(200, page([]), JSON_HEADERS);
+
+      const started = performance.now();
+      const error = await failure(zoom().findCreated(aCall(AbortSignal.timeout(150)), input(), SINCE));
+
+      expect(error._tag).to.equal('VendorTimeout');
+      expect(performance.now() - started).to.be.below(1_000);
+      scope.done();
+    });
+
+    it('answers VendorTimeout without calling Zoom when the signal is already aborted', async () => {
+      const controller = new AbortController();
+      controller.abort();
+
+      expect((await failure(zoom().findCreated(aCall(controller.signal), input(), SINCE)))._tag).to.equal('VendorTimeout');
+    });
+
+    it('answers VendorAuthorizationRevoked without calling Zoom when the link has no access token', async () => {
+      expect((await failure(zoom().findCreated(tokenlessCall(), input(), SINCE)))._tag).to.equal('VendorAuthorizationRevoked');
     });
   });
 

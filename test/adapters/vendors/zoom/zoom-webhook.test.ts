@@ -70,6 +70,7 @@ const zoomVendor: VideoVendor = {
   createMeeting: () => TE.left({ _tag: 'VendorRejected', message: 'not in this test' }),
   updateMeeting: () => TE.left({ _tag: 'VendorRejected', message: 'not in this test' }),
   deleteMeeting: () => TE.left({ _tag: 'VendorRejected', message: 'not in this test' }),
+  findCreated: () => TE.left({ _tag: 'VendorRejected', message: 'not in this test' }),
 };
 
 interface LogLine {
