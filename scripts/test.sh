@@ -2,6 +2,7 @@
 # The whole test suite, the same on a laptop and in CI: types, lint, then every mocha suite.
 # Persistence suites run over the wire against MONGODB_URI when it is set, else against a local
 # MongoDB stand-in that mocha starts and stops itself (the packages it needs are installed here).
+# The browser suite (test/browser) drives Debian's Chromium, installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ if [[ ! -d node_modules ]]; then
 fi
 
 bash scripts/ensure-mongo-standin.sh
+bash scripts/ensure-chromium.sh
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
 echo "== lint"

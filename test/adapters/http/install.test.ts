@@ -113,6 +113,8 @@ describe('install and uninstall (Pipedrive faked with nock)', () => {
       for (const scope of scopes) scope.done();
       expect(response.status).to.equal(302);
       expect(response.headers['location']).to.equal(`${API}/settings/video`);
+      // For a browser that shows a redirect instead of following it: a page with the link.
+      expect(response.text).to.contain(`<a href="${API}/settings/video">continue here</a>`).and.contain('<html lang="en">');
 
       const link = await linkOf();
       expect(link?.status).to.equal('active');

@@ -13,9 +13,9 @@ import { apiProblem } from '../api-problem.js';
 import { readFormBody } from '../form-body.js';
 import { readJsonBody } from '../json-body.js';
 import { sendProblem } from '../problem-response.js';
-import { installFailurePage, renderInstallPage } from './install-pages.js';
+import { installedPage, installFailurePage, redirectPage, renderInstallPage } from './install-pages.js';
 import { decodeUninstallRequest } from './uninstall-request.js';
-import { vendorKeyPage } from './vendor-key-page.js';
+import { VENDOR_KEY_PATH, vendorKeyPage } from './vendor-key-page.js';
 
 export interface InstallRouterOptions {
   readonly startInstall: StartInstall;
@@ -40,6 +40,8 @@ export function installRouter(options: InstallRouterOptions): Router {
     if (E.isRight(result)) {
       ctx.state['outcome'] = 'REDIRECTED';
       ctx.redirect(result.right.redirectTo);
+      ctx.type = 'html';
+      ctx.body = redirectPage(result.right.redirectTo);
       return;
     }
     const reference = String(ctx.state['requestId'] ?? '');
@@ -86,14 +88,14 @@ export function installRouter(options: InstallRouterOptions): Router {
       });
     };
 
-    router.get('/oauth/vendor/key', async (ctx) => {
+    router.get(VENDOR_KEY_PATH, async (ctx) => {
       const state = typeof ctx.query['state'] === 'string' ? ctx.query['state'] : undefined;
       const checked = await options.completeVendorKey.formState(state)();
       if (E.isLeft(checked)) return finish(ctx, checked);
       showForm(ctx, state ?? '', 200);
     });
 
-    router.post('/oauth/vendor/key', async (ctx) => {
+    router.post(VENDOR_KEY_PATH, async (ctx) => {
       const form = await readFormBody(ctx.req, options.bodyLimitBytes);
       if (E.isLeft(form)) {
         // Not our form (wrong type, too large): nothing to go on, so the install starts over.
@@ -111,6 +113,17 @@ export function installRouter(options: InstallRouterOptions): Router {
             ? `Enter your ${vendorKey.label}.`
             : `${options.vendorName} did not accept this key. Check that it is complete and still active.`;
         showForm(ctx, result.left.retryState, 400, error);
+        return;
+      }
+      if (E.isRight(result)) {
+        // Not a redirect: browsers hold a form's redirects to the CSP's form-action ('self'), and
+        // Pipedrive is elsewhere. The person reads what happens next and follows the link instead.
+        ctx.state['page'] = true;
+        ctx.state['outcome'] = 'INSTALLED';
+        const view = installedPage(options.vendorName, result.right.redirectTo);
+        ctx.status = view.status;
+        ctx.type = 'html';
+        ctx.body = renderInstallPage(view);
         return;
       }
       finish(ctx, result);

@@ -43,8 +43,12 @@ export class JitsiJoinRoute implements HttpRouteContributor {
       const found = await this.meetings.findByVendorRef(JITSI_VENDOR_ID, room)();
       if (E.isLeft(found)) {
         ctx.status = 503;
-        ctx.body = page('Meeting unavailable', html`<h1>This page is unavailable</h1>
-<p>The service cannot reach its database right now. Try again in a minute.</p>`);
+        ctx.body = page(
+          'Meeting unavailable',
+          html`<h1>This page is unavailable</h1>
+<p>The service cannot reach its database right now. Try again in a minute.</p>`,
+          { tone: 'problem' },
+        );
         return;
       }
       if (O.isNone(found.right)) {
@@ -56,24 +60,37 @@ export class JitsiJoinRoute implements HttpRouteContributor {
       const topic = meeting.details.topic;
       if (meeting.status === 'deleted') {
         ctx.status = 410;
-        ctx.body = page('Meeting cancelled', html`<h1>This meeting was cancelled</h1>
-<p>“${topic}” was removed from its Pipedrive activity, so its room is closed.</p>`);
+        ctx.body = page(
+          'Meeting cancelled',
+          html`<h1>This meeting was cancelled</h1>
+<p>“${topic}” was removed from its Pipedrive activity, so its room is closed. If you still expect to meet, ask the
+organizer for a new link.</p>`,
+          { tone: 'problem' },
+        );
         return;
       }
       const window = this.access.window(meeting.details.start, meeting.details.durationMinutes);
       const now = this.clock.now();
       if (now.getTime() < window.opens.getTime()) {
         ctx.status = 403;
-        ctx.body = page('Meeting not open yet', html`<h1>This meeting has not opened yet</h1>
+        ctx.body = page(
+          'Meeting not open yet',
+          html`<h1>This meeting has not opened yet</h1>
 <p>“${topic}” starts at ${instantToStartTime(meeting.details.start)} UTC.
-Its room opens at <strong>${instantToStartTime(window.opens)} UTC</strong>; come back then with the same link.</p>`);
+Its room opens at <strong>${instantToStartTime(window.opens)} UTC</strong>; come back then with the same link.</p>`,
+          { tone: 'info' },
+        );
         return;
       }
       if (now.getTime() >= window.closes.getTime()) {
         ctx.status = 410;
-        ctx.body = page('Meeting ended', html`<h1>This meeting has ended</h1>
+        ctx.body = page(
+          'Meeting ended',
+          html`<h1>This meeting has ended</h1>
 <p>“${topic}” was held at ${instantToStartTime(meeting.details.start)} UTC; its room closed at
-${instantToStartTime(window.closes)} UTC.</p>`);
+${instantToStartTime(window.closes)} UTC.</p>`,
+          { tone: 'info' },
+        );
         return;
       }
       const token = await this.access.mint(room, window);
@@ -85,6 +102,10 @@ ${instantToStartTime(window.closes)} UTC.</p>`);
 }
 
 function notFound(): string {
-  return page('Meeting not found', html`<h1>Meeting not found</h1>
-<p>There is no meeting at this address. Check the link in the Pipedrive activity.</p>`);
+  return page(
+    'Meeting not found',
+    html`<h1>Meeting not found</h1>
+<p>There is no meeting at this address. Check the link in the Pipedrive activity.</p>`,
+    { tone: 'problem' },
+  );
 }

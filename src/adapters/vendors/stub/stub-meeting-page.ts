@@ -23,21 +23,34 @@ export class StubMeetingPage implements HttpRouteContributor {
       const found = await this.meetings.findByVendorRef(STUB_VENDOR_ID, ctx.params['vendorRef'] ?? '')();
       if (E.isLeft(found)) {
         ctx.status = 503;
-        ctx.body = page('Meeting unavailable', html`<h1>This page is unavailable</h1>
-<p>The service cannot reach its database right now. Try again in a minute.</p>`);
+        ctx.body = page(
+          'Meeting unavailable',
+          html`<h1>This page is unavailable</h1>
+<p>The service cannot reach its database right now. Try again in a minute.</p>`,
+          { tone: 'problem' },
+        );
         return;
       }
       if (O.isNone(found.right)) {
         ctx.status = 404;
-        ctx.body = page('Meeting not found', html`<h1>Meeting not found</h1>
-<p>There is no stub meeting at this address. Check the link in the Pipedrive activity.</p>`);
+        ctx.body = page(
+          'Meeting not found',
+          html`<h1>Meeting not found</h1>
+<p>There is no stub meeting at this address. Check the link in the Pipedrive activity.</p>`,
+          { tone: 'problem' },
+        );
         return;
       }
       const meeting = found.right.value;
       if (meeting.status === 'deleted') {
         ctx.status = 410;
-        ctx.body = page('Meeting cancelled', html`<h1>This meeting was cancelled</h1>
-<p>“${meeting.details.topic}” was removed from its Pipedrive activity.</p>`);
+        ctx.body = page(
+          'Meeting cancelled',
+          html`<h1>This meeting was cancelled</h1>
+<p>“${meeting.details.topic}” was removed from its Pipedrive activity, so there is nothing to join. If you still
+expect to meet, ask the organizer for a new link.</p>`,
+          { tone: 'problem' },
+        );
         return;
       }
       ctx.status = 200;
@@ -51,6 +64,7 @@ function meetingPage(meeting: Meeting): string {
   return page(
     `${meeting.details.topic} (stub meeting)`,
     html`<h1>${meeting.details.topic}</h1>
+<p class="note">Stub meeting</p>
 <dl>
 <dt>Starts</dt><dd>${instantToStartTime(meeting.details.start)} UTC</dd>
 <dt>Duration</dt><dd>${minutes} ${minutes === 1 ? 'minute' : 'minutes'}</dd>
@@ -58,5 +72,6 @@ ${meeting.password === undefined ? html`` : html`<dt>Passcode</dt><dd>${meeting.
 </dl>
 <p class="note">This is a <strong>stub</strong> meeting from a development deployment: no video call takes place
 here. A deployment with a real vendor (Zoom, Jitsi, ...) sends people to that vendor instead.</p>`,
+    { tone: 'success' },
   );
 }
