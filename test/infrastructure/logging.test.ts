@@ -114,7 +114,7 @@ describe('logs: redaction of every secret', () => {
       const parts = container.split('.');
       let parent = fields;
       for (const part of parts.slice(0, -1)) parent = (parent[part] ??= {}) as Record<string, unknown>;
-      parent[parts.at(-1)!] = { ...((parent[parts.at(-1)!] as object | undefined) ?? {}), ...inner };
+      parent[parts.at(-1)!] = { ...((parent[parts.at(-1)!]) ?? {}), ...inner };
     }
     logger.info(fields, 'everything at once');
 

@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import { applicationModule, installModule } from './application.module.js';
 import { coreModule } from './core.module.js';
 import { httpModule } from './http.module.js';
+import { metricsModule } from './metrics.module.js';
 import { memoryPersistenceModule, mongoPersistenceModule } from './persistence.module.js';
 import { pipedriveModule } from './security.module.js';
 
@@ -30,6 +31,7 @@ export function buildContainer(config: AppConfig, logger: Pino, store: Store): C
       vendorTimeoutMs: config.requestTimeoutMs,
     }),
     httpModule,
+    metricsModule(),
   );
   return container;
 }
