@@ -31,6 +31,10 @@ export interface AppConfig {
   /** Budget of each call to Pipedrive's OAuth server and API. */
   readonly pipedriveTimeoutMs: number;
   readonly logLevel: string;
+  /** Human-readable log lines (pino-pretty) instead of JSON: only with NODE_ENV=development. */
+  readonly logPretty: boolean;
+  /** When set, `GET /metrics` wants `Authorization: Bearer <token>`; unset, it is open. */
+  readonly metricsToken?: string;
   readonly requestTimeoutMs: number;
   /** Identical creates within this window get the first create's meeting. */
   readonly duplicateCreateWindowMs: number;
@@ -146,6 +150,11 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`);
   }
+  const metricsToken = given('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    // A secret: its length is said, never its content.
+    problems.push(`METRICS_TOKEN must be at least 16 printable characters without spaces; got ${metricsToken.length} characters`);
+  }
   const trustProxyRaw = given('TRUST_PROXY') ?? String(SETTINGS.TRUST_PROXY);
   if (trustProxyRaw !== 'true' && trustProxyRaw !== 'false') {
     problems.push(`TRUST_PROXY must be true or false (got ${JSON.stringify(trustProxyRaw)})`);
@@ -181,6 +190,8 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     duplicateCreateWindowMs: integer('DUPLICATE_CREATE_WINDOW_MS', SETTINGS.DUPLICATE_CREATE_WINDOW_MS, 0, 600000),
     reconcileIntervalMs: integer('RECONCILE_INTERVAL_MS', SETTINGS.RECONCILE_INTERVAL_MS, 0, 3600000),
     reconcileStaleAfterMs,
+    logPretty: env['NODE_ENV'] === 'development',
+    ...(metricsToken === undefined ? {} : { metricsToken }),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', SETTINGS.BODY_LIMIT_BYTES, 256, 1048576),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', SETTINGS.SHUTDOWN_GRACE_MS, 0, 120000),
     trustProxy: trustProxyRaw === 'true',

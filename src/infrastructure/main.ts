@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loaded.right;
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const service = await startService(config, logger);
   logger.info(
     { port: service.port, vendor: config.vendor.id, store: service.store.kind, production: config.production },

@@ -15,8 +15,9 @@ import { type LinkStatus, newPendingLink, withLinkStatus } from '../../src/domai
 import { type AppConfig, type Env, loadConfig } from '../../src/infrastructure/config.js';
 import { buildContainer } from '../../src/infrastructure/container/container.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
-import { HttpApp } from '../../src/infrastructure/container/http.module.js';
+import { HttpApp, OpenApiDocument } from '../../src/infrastructure/container/http.module.js';
 import { openStore, type Store } from '../../src/infrastructure/store.js';
+import { checkedCallback, checkerFor, reportViolation } from './openapi-check.js';
 
 export const CLIENT_ID = 'test-client-id';
 export const CLIENT_SECRET = 'test-client-secret';
@@ -40,6 +41,7 @@ export function testConfig(env: Env = {}, plugins: readonly VendorPlugin[] = ven
 
 export interface TestDeployment {
   readonly app: Koa;
+  /** The app's request handler; every answer it gives is checked against the deployment's OpenAPI document. */
   readonly callback: ReturnType<Koa['callback']>;
   readonly container: Container;
   readonly config: AppConfig;
@@ -75,7 +77,7 @@ export async function testDeployment(env: Env = {}, options: TestDeploymentOptio
   const links = container.get<LinkRepository>(LinkRepository);
   return {
     app,
-    callback: app.callback(),
+    callback: checkedCallback(app.callback(), checkerFor(container.get<OpenApiDocument>(OpenApiDocument)), reportViolation),
     container,
     config,
     // Other vendors have no switchboard: an unused one keeps `faults.pending()` checks meaningful.

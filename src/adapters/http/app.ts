@@ -13,7 +13,20 @@ export interface HttpAppOptions {
   readonly routers: readonly Router[];
   /** Trust X-Forwarded-* from a proxy in front (a load balancer); off unless configured. */
   readonly trustProxy: boolean;
+  /** Told of every answered request (metrics). */
+  readonly observeRequest?: (request: AnsweredRequest) => void;
 }
+
+export interface AnsweredRequest {
+  readonly method: string;
+  /** The matched route's template (`/api/v1/links/:linkId/meetings`), never the raw path; `UNMATCHED_ROUTE` if none. */
+  readonly route: string;
+  readonly status: number;
+  readonly seconds: number;
+}
+
+/** The route of a request no route matched (404, 405): one label, however many paths are probed. */
+export const UNMATCHED_ROUTE = 'unmatched';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -26,6 +39,8 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   // Errors are logged by our own middleware with the request's id; Koa's default printing is off.
   app.silent = true;
 
+  const observe = options.observeRequest;
+  if (observe !== undefined) app.use(observeRequests(observe));
   app.use(requestContext(options.logger));
   app.use(
     helmet({
@@ -73,14 +88,34 @@ function requestContext(logger: Pino) {
         requestId,
         method: ctx.method,
         path: ctx.path,
+        route: matchedRoute(ctx),
         status: ctx.status,
         ms: Math.round(ms * 10) / 10,
-        outcome: ctx.state['outcome'] as unknown,
+        // Routes that set no outcome of their own (health, manifest, pages) still get one.
+        outcome: (ctx.state['outcome'] as unknown) ?? (ctx.status < 400 ? 'OK' : `HTTP_${ctx.status}`),
       };
       if (ctx.status >= 500) logger.warn(fields, 'request');
       else logger.info(fields, 'request');
     }
   };
+}
+
+function observeRequests(observe: (request: AnsweredRequest) => void) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      observe({ method: ctx.method, route: matchedRoute(ctx), status: ctx.status, seconds });
+    }
+  };
+}
+
+/** The template @koa/router matched, set on the context by the router that answered. */
+function matchedRoute(ctx: Context): string {
+  const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof route === 'string' ? route : UNMATCHED_ROUTE;
 }
 
 interface HttpishError {

@@ -7,6 +7,7 @@ import { DEFAULT_MEETING_SETTINGS } from '../../application/meetings/meeting-col
 import { applicationModule, installModule } from './application.module.js';
 import { coreModule } from './core.module.js';
 import { httpModule } from './http.module.js';
+import { metricsModule } from './metrics.module.js';
 import { memoryPersistenceModule, mongoPersistenceModule } from './persistence.module.js';
 import { pipedriveModule } from './security.module.js';
 
@@ -50,6 +51,7 @@ export function buildContainer(config: AppConfig, logger: Pino, store: Store): C
       vendorTimeoutMs: config.requestTimeoutMs,
     }),
     httpModule,
+    metricsModule(),
   );
   return container;
 }

@@ -22,9 +22,11 @@ export type StoreReadiness = () => Promise<boolean>;
 
 export const coreModule = (config: AppConfig, logger: Pino, store: Store): ContainerModule =>
   new ContainerModule(({ bind }) => {
+    // Every line from inside the deployment names its vendor, so deployments can share a log store.
+    const deploymentLogger = logger.child({ vendor: config.vendor.id });
     bind<AppConfig>(AppConfig).toConstantValue(config);
-    bind<RootLogger>(RootLogger).toConstantValue(logger);
-    bind<Logger>(Logger).toConstantValue(logger);
+    bind<RootLogger>(RootLogger).toConstantValue(deploymentLogger);
+    bind<Logger>(Logger).toConstantValue(deploymentLogger);
     bind<Clock>(Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(IdGenerator).toConstantValue(new CryptoIdGenerator());
     bind<StoreReadiness>(StoreReadiness).toResolvedValue(

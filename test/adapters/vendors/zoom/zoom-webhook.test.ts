@@ -10,6 +10,7 @@ import request from 'supertest';
 import { JoseTokenCipher } from '../../../../src/adapters/crypto/jose-token-cipher.js';
 import type { Keyring } from '../../../../src/adapters/crypto/keyring.js';
 import { createHttpApp } from '../../../../src/adapters/http/app.js';
+import { mountedRoutes, openApiDocument } from '../../../../src/adapters/http/openapi/openapi-document.js';
 import { MemoryLinkRepository } from '../../../../src/adapters/persistence/memory/memory-link-repository.js';
 import { FetchPipedriveApi } from '../../../../src/adapters/pipedrive/fetch-pipedrive-api.js';
 import { CryptoIdGenerator } from '../../../../src/adapters/system/crypto-id-generator.js';
@@ -25,6 +26,7 @@ import { storeUnavailable } from '../../../../src/domain/errors.js';
 import type { Link } from '../../../../src/domain/link.js';
 import { expectRight, expectSome } from '../../../support/either.js';
 import { aLink, aPipedriveId, aVendorId } from '../../../support/fixtures.js';
+import { checkedCallback, checkerFor, reportViolation } from '../../../support/openapi-check.js';
 
 const SECRET = 'zoom-webhook-secret-token-0123456789';
 const NOW = new Date('2026-03-05T10:00:00.000Z');
@@ -174,7 +176,13 @@ describe('ZoomWebhookRoute: POST /webhooks/zoom', () => {
     });
     const router = new Router();
     new ZoomWebhookRoute(SECRET, spied, clock, recordingLogger(routeLog)).register(router);
-    callback = createHttpApp({ logger: pino({ level: 'silent' }), routers: [router], trustProxy: false }).callback();
+    // Every answer is also checked against the OpenAPI description of the route (as in a whole deployment).
+    const described = openApiDocument({ publicBaseUrl: 'https://video.test', vendorName: 'Zoom', metricsSecured: false, routes: mountedRoutes([router]) });
+    callback = checkedCallback(
+      createHttpApp({ logger: pino({ level: 'silent' }), routers: [router], trustProxy: false }).callback(),
+      checkerFor(described),
+      reportViolation,
+    );
   });
 
   describe('endpoint.url_validation', () => {
