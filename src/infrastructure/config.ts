@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly requestTimeoutMs: number;
   readonly bodyLimitBytes: number;
+  /** The largest request line plus headers node's parser accepts; past it, 431. */
+  readonly headerLimitBytes: number;
   readonly shutdownGraceMs: number;
   readonly trustProxy: boolean;
 }
@@ -51,6 +53,7 @@ export const SETTINGS = {
   LOG_LEVEL: 'info',
   REQUEST_TIMEOUT_MS: 8000,
   BODY_LIMIT_BYTES: 16384,
+  HEADER_LIMIT_BYTES: 16384,
   SHUTDOWN_GRACE_MS: 10000,
   PIPEDRIVE_TIMEOUT_MS: 5000,
   TRUST_PROXY: false,
@@ -158,6 +161,7 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     logLevel,
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', SETTINGS.REQUEST_TIMEOUT_MS, 100, 60000),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', SETTINGS.BODY_LIMIT_BYTES, 256, 1048576),
+    headerLimitBytes: integer('HEADER_LIMIT_BYTES', SETTINGS.HEADER_LIMIT_BYTES, 2048, 65536),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', SETTINGS.SHUTDOWN_GRACE_MS, 0, 120000),
     trustProxy: trustProxyRaw === 'true',
   };
