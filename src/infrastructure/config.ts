@@ -25,7 +25,10 @@ export interface AppConfig {
   readonly mongoDbName: string;
   /** 32 bytes; encrypts stored tokens and signs OAuth state. */
   readonly encryptionKey: Uint8Array;
-  /** Retired keys: they still open what they sealed, never seal. */
+  /**
+   * Keys that open and verify but never seal or sign: ENCRYPTION_KEYS_NEXT (the key about to become
+   * current) and ENCRYPTION_KEYS_PREVIOUS (retired keys).
+   */
   readonly previousEncryptionKeys: readonly Uint8Array[];
   /** Budget of each call to Pipedrive's OAuth server and API. */
   readonly pipedriveTimeoutMs: number;
@@ -126,11 +129,15 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
   }
 
   const encryptionKey = decodeKey('ENCRYPTION_KEY', required('ENCRYPTION_KEY', DEVELOPMENT_ENCRYPTION_KEY), problems);
-  const previousEncryptionKeys = (given('ENCRYPTION_KEYS_PREVIOUS') ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '')
-    .map((key) => decodeKey('ENCRYPTION_KEYS_PREVIOUS', key, problems));
+  const keyList = (name: string): Uint8Array[] =>
+    (given(name) ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== '')
+      .map((key) => decodeKey(name, key, problems));
+  // Both open and verify, neither seals nor signs: a rolling rotation announces the next key to
+  // every instance before any instance writes with it (README, key rotation).
+  const previousEncryptionKeys = [...keyList('ENCRYPTION_KEYS_NEXT'), ...keyList('ENCRYPTION_KEYS_PREVIOUS')];
 
   const logLevel = given('LOG_LEVEL') ?? SETTINGS.LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) {
