@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 
+import { shownUrl } from '../adapters/vendors/config-values.js';
 import type { VendorPlugin } from '../adapters/vendors/vendor-plugin.js';
 
 /**
@@ -89,7 +90,7 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     const value = given(name) ?? fallback;
     const parsed = URL.canParse(value) ? new URL(value) : undefined;
     if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '') {
-      problems.push(`${name} must be an http(s) URL without query (got ${JSON.stringify(value)})`);
+      problems.push(`${name} must be an http(s) URL without query (got ${shownUrl(value)})`);
       return fallback;
     }
     return value.replace(/\/+$/, '');

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 import { expect } from 'chai';
 
+import * as E from 'fp-ts/lib/Either.js';
+
+import { vendorPlugins } from '../../src/adapters/vendors/registry.js';
+import { loadConfig } from '../../src/infrastructure/config.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { findLeaks } from './leaks.js';
 
@@ -51,5 +55,33 @@ describe('log redaction: credentials in the shapes we hold them in', () => {
   it('keeps what is not a credential, so that the log still says what happened', () => {
     const out = JSON.parse(logged({ requestId: 'r-1', path: '/api/v1/links/x/meetings', status: 401, outcome: 'UNAUTHORIZED', linkId: 'l-1' })) as Record<string, unknown>;
     expect(out).to.include({ requestId: 'r-1', path: '/api/v1/links/x/meetings', status: 401, outcome: 'UNAUTHORIZED', linkId: 'l-1' });
+  });
+});
+
+describe('configuration refusals (printed at start) never echo a credential', () => {
+  const refusal = (env: Record<string, string>): string => {
+    const loaded = loadConfig({ VIDEO_VENDOR: 'zoom', ZOOM_CLIENT_ID: 'z', ZOOM_CLIENT_SECRET: 'z', ZOOM_WEBHOOK_SECRET_TOKEN: 'z', ...env }, vendorPlugins);
+    return E.isLeft(loaded) ? loaded.left.join('\n') : '';
+  };
+
+  it('masks the credentials, query and fragment of a refused URL, and shows the rest', () => {
+    const value = secret();
+    const out = [
+      refusal({ PIPEDRIVE_OAUTH_URL: `ftp://user:${value}@oauth.example.com/path` }),
+      refusal({ PIPEDRIVE_OAUTH_URL: `https://oauth.example.com/?api_key=${value}` }),
+      refusal({ ZOOM_API_URL: `https://user:${value}@api.zoom.us/v2` }),
+      refusal({ ZOOM_OAUTH_URL: `https://zoom.us/#${value}` }),
+    ].join('\n');
+    expect(findLeaks(out, [{ name: 'a credential in a URL', value }]), out).to.deep.equal([]);
+    expect(out).to.contain('PIPEDRIVE_OAUTH_URL must be an http(s) URL without query (got "ftp://<credentials>@oauth.example.com/path")');
+    expect(out).to.contain('ZOOM_API_URL must be an http(s) URL without query, fragment or credentials (got "https://<credentials>@api.zoom.us/v2")');
+    expect(out).to.contain('got "https://zoom.us/#<fragment>"');
+  });
+
+  it('describes text that is no URL at all (a key in the wrong variable, say) by its length only', () => {
+    const value = secret();
+    const out = refusal({ ZOOM_API_URL: value });
+    expect(findLeaks(out, [{ name: 'a key pasted as a URL', value }]), out).to.deep.equal([]);
+    expect(out).to.contain(`ZOOM_API_URL must be an http(s) URL without query, fragment or credentials (got text that is not a URL, ${value.length} characters)`);
   });
 });
