@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { pino } from 'pino';
@@ -83,52 +83,71 @@ export interface HostileRequest {
   readonly body?: Buffer;
 }
 
-/** One request on its own connection, through node's HTTP client (well-formed framing). */
-export function send(port: number, req: HostileRequest): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const client = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: req.method,
-        path: req.path,
-        agent: false,
-        headers: req.headers.flatMap(([name, value]) => [name, value]),
-        timeout: 5_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: () => body.toString('utf8') });
-        });
-        res.on('error', reject);
-      },
-    );
-    client.on('timeout', () => client.destroy(new Error(`no answer within 5 s to ${req.method} ${req.path.slice(0, 80)}`)));
-    client.on('error', reject);
-    client.end(req.body);
-  });
+/**
+ * One well-framed request on its own connection, written as bytes (headers as Latin-1, in order,
+ * duplicates kept; a body without a Content-Length goes chunked). Not node's HTTP client: nock,
+ * loaded by other suites in the same run, wraps that client and chokes on hostile requests.
+ */
+export async function send(port: number, req: HostileRequest): Promise<Answer> {
+  const declared = req.headers.some(([name]) => name.toLowerCase() === 'content-length');
+  const chunked = req.body !== undefined && !declared;
+  const head = [
+    `${req.method} ${req.path} HTTP/1.1`,
+    ...req.headers.map(([name, value]) => `${name}: ${value}`),
+    ...(chunked ? ['Transfer-Encoding: chunked'] : []),
+    'Connection: close',
+  ].join('\r\n');
+  const body = req.body ?? Buffer.alloc(0);
+  const lastChunk = Buffer.from('0\r\n\r\n');
+  const framed = !chunked
+    ? body
+    : body.length === 0
+      ? lastChunk
+      : Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n'), lastChunk]);
+  // Complete and `Connection: close`: the server ends the connection once it has answered.
+  const answer = await exchange(port, Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), framed]), Infinity);
+  if (answer === undefined) throw new Error(`no answer to ${req.method} ${req.path.slice(0, 80)}`);
+  return answer;
 }
 
-/** Raw bytes to the port; the answer as sent, parsed just enough to judge it (Content-Length framing). */
-export function exchange(port: number, bytes: Buffer | string): Promise<Answer | undefined> {
+/**
+ * Raw bytes to the port; the answer as sent, parsed just enough to judge it (Content-Length
+ * framing). The connection is left open for writing: node aborts a request whose client
+ * half-closes before the answer is ready. If nothing comes back within `endAfterMs`, the client
+ * half-closes, which is how an incomplete request (a body shorter than announced) gets its answer.
+ */
+export function exchange(port: number, bytes: Buffer | string, endAfterMs = 300): Promise<Answer | undefined> {
+  const head = Buffer.from(bytes.slice(0, 5)).toString('latin1') === 'HEAD ';
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ending = Number.isFinite(endAfterMs) ? setTimeout(() => socket.end(), endAfterMs) : undefined;
+    let settled = false;
+    const settle = (answer: Answer | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(ending);
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      clearTimeout(ending);
+      chunks.push(chunk);
+      // A keep-alive answer leaves the connection open: done as soon as the answer is whole.
+      const answer = parseAnswer(Buffer.concat(chunks), head);
+      if (answer?.complete === true) settle(answer);
+    });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // The server may close while we still write (it refused early): what it wrote still counts.
       if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
     });
-    socket.on('close', () => resolve(parseAnswer(Buffer.concat(chunks))));
+    socket.on('close', () => settle(parseAnswer(Buffer.concat(chunks), head)));
     socket.setTimeout(5_000, () => socket.destroy());
-    socket.end(bytes);
+    socket.write(bytes);
   });
 }
 
-function parseAnswer(raw: Buffer): Answer | undefined {
+function parseAnswer(raw: Buffer, head: boolean): (Answer & { complete: boolean }) | undefined {
   // Interim answers (100 Continue) come first; the final one is what counts.
   while (/^HTTP\/1\.[01] 1\d\d /.test(raw.subarray(0, 13).toString('latin1'))) {
     const interimEnd = raw.indexOf('\r\n\r\n');
@@ -145,10 +164,12 @@ function parseAnswer(raw: Buffer): Answer | undefined {
     const colon = line.indexOf(':');
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
-  const length = headers['content-length'];
+  const length = head || headers['content-length'] === undefined ? 0 : Number(headers['content-length']);
   const rest = raw.subarray(end + 4);
-  const body = length === undefined ? rest : rest.subarray(0, Number(length));
-  return { status: Number(match[1]), headers, body, text: () => body.toString('utf8') };
+  const body = rest.subarray(0, length);
+  // Our answers are never chunked: without a length there is no body.
+  const complete = rest.length >= length;
+  return { status: Number(match[1]), headers, body, text: () => body.toString('utf8'), complete };
 }
 
 // ---------------------------------------------------------------------------------------------
