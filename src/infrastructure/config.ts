@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 
+import { shownUrl } from '../adapters/vendors/config-values.js';
 import type { VendorPlugin } from '../adapters/vendors/vendor-plugin.js';
 import { DEFAULT_MEETING_SETTINGS } from '../application/meetings/meeting-collaborators.js';
 
@@ -26,7 +27,10 @@ export interface AppConfig {
   readonly mongoDbName: string;
   /** 32 bytes; encrypts stored tokens and signs OAuth state. */
   readonly encryptionKey: Uint8Array;
-  /** Retired keys: they still open what they sealed, never seal. */
+  /**
+   * Keys that open and verify but never seal or sign: ENCRYPTION_KEYS_NEXT (the key about to become
+   * current) and ENCRYPTION_KEYS_PREVIOUS (retired keys).
+   */
   readonly previousEncryptionKeys: readonly Uint8Array[];
   /** Budget of each call to Pipedrive's OAuth server and API. */
   readonly pipedriveTimeoutMs: number;
@@ -43,6 +47,8 @@ export interface AppConfig {
   /** Age past which a create that never settled is followed up. */
   readonly reconcileStaleAfterMs: number;
   readonly bodyLimitBytes: number;
+  /** The largest request line plus headers node's parser accepts; past it, 431. */
+  readonly headerLimitBytes: number;
   readonly shutdownGraceMs: number;
   readonly trustProxy: boolean;
 }
@@ -68,6 +74,7 @@ export const SETTINGS = {
   RECONCILE_INTERVAL_MS: 30000,
   RECONCILE_STALE_AFTER_MS: 120000,
   BODY_LIMIT_BYTES: 16384,
+  HEADER_LIMIT_BYTES: 16384,
   SHUTDOWN_GRACE_MS: 10000,
   PIPEDRIVE_TIMEOUT_MS: 5000,
   TRUST_PROXY: false,
@@ -100,7 +107,7 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     const value = given(name) ?? fallback;
     const parsed = URL.canParse(value) ? new URL(value) : undefined;
     if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '') {
-      problems.push(`${name} must be an http(s) URL without query (got ${JSON.stringify(value)})`);
+      problems.push(`${name} must be an http(s) URL without query (got ${shownUrl(value)})`);
       return fallback;
     }
     return value.replace(/\/+$/, '');
@@ -140,11 +147,15 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
   }
 
   const encryptionKey = decodeKey('ENCRYPTION_KEY', required('ENCRYPTION_KEY', DEVELOPMENT_ENCRYPTION_KEY), problems);
-  const previousEncryptionKeys = (given('ENCRYPTION_KEYS_PREVIOUS') ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '')
-    .map((key) => decodeKey('ENCRYPTION_KEYS_PREVIOUS', key, problems));
+  const keyList = (name: string): Uint8Array[] =>
+    (given(name) ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== '')
+      .map((key) => decodeKey(name, key, problems));
+  // Both open and verify, neither seals nor signs: a rolling rotation announces the next key to
+  // every instance before any instance writes with it (README, key rotation).
+  const previousEncryptionKeys = [...keyList('ENCRYPTION_KEYS_NEXT'), ...keyList('ENCRYPTION_KEYS_PREVIOUS')];
 
   const logLevel = given('LOG_LEVEL') ?? SETTINGS.LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -193,6 +204,7 @@ export function loadConfig(env: Env, vendors: readonly VendorPlugin[]): E.Either
     logPretty: env['NODE_ENV'] === 'development',
     ...(metricsToken === undefined ? {} : { metricsToken }),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', SETTINGS.BODY_LIMIT_BYTES, 256, 1048576),
+    headerLimitBytes: integer('HEADER_LIMIT_BYTES', SETTINGS.HEADER_LIMIT_BYTES, 2048, 65536),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', SETTINGS.SHUTDOWN_GRACE_MS, 0, 120000),
     trustProxy: trustProxyRaw === 'true',
   };

@@ -48,6 +48,7 @@ export const SECRET_FIELD_NAMES = [
   'PIPEDRIVE_CLIENT_SECRET',
   'ENCRYPTION_KEY',
   'ENCRYPTION_KEYS_PREVIOUS',
+  'ENCRYPTION_KEYS_NEXT',
   'ZOOM_CLIENT_SECRET',
   'ZOOM_WEBHOOK_SECRET_TOKEN',
   'JAAS_PRIVATE_KEY',
@@ -86,6 +87,11 @@ export const SECRET_CONTAINERS = [
   'link.pipedrive',
   'link.vendorGrant',
   'call',
+  'call.headers',
+  'answer',
+  'pipedrive',
+  'vendorConfig',
+  'meeting',
 ] as const;
 
 export const REDACTED = '[redacted]';

@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 
 import type { Container } from 'inversify';
 import type { Logger as Pino } from 'pino';
 
+import { answerOutsideKoa } from '../adapters/http/client-error.js';
 import type { AppConfig } from './config.js';
 import { buildContainer } from './container/container.js';
 import { HttpApp } from './container/http.module.js';
@@ -26,7 +27,20 @@ export async function startService(config: AppConfig, logger: Pino): Promise<Run
   const store = await openStore(config, logger);
   const container = buildContainer(config, logger, store);
   const app = container.get<HttpApp>(HttpApp);
-  const server = app.listen(config.port);
+  const callback = app.callback();
+  // Koa's handler settles its own promise (every throw becomes an answer); nothing to await here.
+  const handle: RequestListener = (req, res) => void callback(req, res);
+  // The header limit is ours, not node's default of the day. What node would answer itself with a
+  // bare status line (a refused request, CONNECT, an odd Expect, a missing Host) gets the
+  // contract's JSON shape instead: from answerOutsideKoa, or from Koa for the missing Host.
+  const server = createServer({ maxHeaderSize: config.headerLimitBytes, requireHostHeader: false }, handle);
+  answerOutsideKoa(server, {
+    headerLimitBytes: config.headerLimitBytes,
+    handle,
+    onRefused: (problem, parserCode) =>
+      logger.info({ status: problem.status, outcome: problem.code, parserCode }, 'request refused before routing'),
+  });
+  server.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -40,6 +40,18 @@ export class JoseTokenCipher implements TokenCipher {
     };
   }
 
+  /**
+   * True when the current key sealed it. A key rotation is complete once nothing stored answers
+   * false: then the previous keys can go.
+   */
+  sealedWithCurrentKey(sealed: SealedSecret): boolean {
+    try {
+      return decodeProtectedHeader(sealed).kid === this.#keys.current.kid;
+    } catch {
+      return false;
+    }
+  }
+
   open(sealed: SealedSecret): TE.TaskEither<SecretUnreadable, string> {
     return async () => {
       let kid: unknown;

@@ -5,8 +5,10 @@ import Koa, { type Context, type Next } from 'koa';
 import helmet from 'koa-helmet';
 import type { Logger as Pino } from 'pino';
 
-import { html, page, PAGE_STYLE_HASH } from './html.js';
+import { html, page } from './html.js';
+import type { ApiProblem } from './api-problem.js';
 import { sendProblem } from './problem-response.js';
+import { SECURITY_HEADER_OPTIONS } from './security-headers.js';
 
 export interface HttpAppOptions {
   readonly logger: Pino;
@@ -42,35 +44,66 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const observe = options.observeRequest;
   if (observe !== undefined) app.use(observeRequests(observe));
   app.use(requestContext(options.logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          styleSrc: [PAGE_STYLE_HASH],
-          imgSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(helmet(SECURITY_HEADER_OPTIONS));
   app.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     await next();
   });
   app.use(defectsAsErrors(options.logger));
+  app.use(protocolRules);
   for (const router of options.routers) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    // A method the router does not know at all (PROPFIND, say) is the caller's mistake like any
+    // other wrong method: 405, not the router's 501, which would read as our failure.
+    app.use(router.allowedMethods({ throw: true, notImplemented: () => wrongMethod(), methodNotAllowed: () => wrongMethod() }));
   }
   app.use((ctx) => {
-    sendProblem(ctx, { status: 404, code: 'NOT_FOUND', message: `no route ${ctx.method} ${ctx.path}` });
+    sendProblem(ctx, notFound(ctx));
   });
   return app;
+}
+
+/**
+ * What HTTP/1.1 asks of every request before any route sees it (RFC 9112 §3.2, RFC 9110 §10.1.1).
+ * Node would answer these itself, bare; here they get the contract's shape.
+ */
+async function protocolRules(ctx: Context, next: Next): Promise<void> {
+  if (ctx.req.httpVersion === '1.1' && ctx.req.headers.host === undefined) {
+    sendProblem(ctx, { status: 400, code: 'MALFORMED_REQUEST', message: 'Host: is required in an HTTP/1.1 request' });
+    return;
+  }
+  const expect = ctx.get('expect');
+  if (expect !== '' && expect.toLowerCase() !== '100-continue') {
+    sendProblem(ctx, {
+      status: 417,
+      code: 'EXPECTATION_FAILED',
+      message: `Expect: only 100-continue is supported, got ${JSON.stringify(expect.slice(0, 40))}`,
+    });
+    return;
+  }
+  await next();
+}
+
+const notFound = (ctx: Context): ApiProblem => ({
+  status: 404,
+  code: 'NOT_FOUND',
+  message: `path: no route for ${ctx.method} ${clip(ctx.path)}`,
+});
+
+/** A caller's path, echoed at a bounded length (node's parser already refuses control characters in it). */
+const clip = (path: string): string => (path.length > 80 ? `${path.slice(0, 80)}…` : path);
+
+/** Thrown by the routers' `allowedMethods` for a method a path does not serve; never escapes. */
+class WrongMethod extends Error {
+  readonly status = 405;
+  readonly expose = true;
+}
+const wrongMethod = (): WrongMethod => new WrongMethod('method not allowed');
+
+/** The methods the routes matching this path serve (the routers record matched layers on `ctx`). */
+function allowedMethods(ctx: Context): string[] {
+  const matched = (ctx as Context & { matched?: ReadonlyArray<{ methods?: readonly string[] }> }).matched ?? [];
+  return [...new Set(matched.flatMap((layer) => layer.methods ?? []))];
 }
 
 function requestContext(logger: Pino) {
@@ -118,25 +151,23 @@ function matchedRoute(ctx: Context): string {
   return typeof route === 'string' ? route : UNMATCHED_ROUTE;
 }
 
-interface HttpishError {
-  status?: unknown;
-  expose?: unknown;
-  message?: unknown;
-}
-
 function defectsAsErrors(logger: Pino) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
       await next();
     } catch (thrown) {
-      const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as HttpishError;
-      const status = typeof error.status === 'number' ? error.status : 500;
-      if (status === 405 || status === 501) {
+      if (thrown instanceof WrongMethod) {
+        const allowed = allowedMethods(ctx);
+        if (allowed.length === 0) {
+          sendProblem(ctx, notFound(ctx));
+          return;
+        }
         // From the router: the path exists, the method does not.
         sendProblem(ctx, {
-          status,
-          code: status === 405 ? 'METHOD_NOT_ALLOWED' : 'NOT_IMPLEMENTED',
-          message: `${ctx.method} is not allowed on ${ctx.path}`,
+          status: 405,
+          code: 'METHOD_NOT_ALLOWED',
+          message: `method: ${ctx.method} is not allowed on ${clip(ctx.path)}; allowed: ${allowed.join(', ')}`,
+          headers: { Allow: allowed.join(', ') },
         });
         return;
       }

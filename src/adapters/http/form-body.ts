@@ -14,7 +14,12 @@ export async function readFormBody(req: IncomingMessage, limitBytes: number): Pr
     return E.left({ _tag: 'InvalidBody', message: 'body: expected an HTML form (application/x-www-form-urlencoded)' });
   }
   try {
-    const text = await getRawBody(req, { limit: limitBytes, encoding: 'utf-8' });
+    const declared = req.headers['content-length'];
+    const text = await getRawBody(req, {
+      limit: limitBytes,
+      encoding: 'utf-8',
+      ...(declared === undefined ? {} : { length: declared }),
+    });
     return E.right(new URLSearchParams(text));
   } catch (error) {
     const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';

@@ -24,7 +24,22 @@ export function serviceUrl(name: string, value: string, production: boolean): E.
     parsed.password !== ''
   ) {
     const what = production ? 'an https URL' : 'an http(s) URL';
-    return E.left(`${name} must be ${what} without query, fragment or credentials (got ${JSON.stringify(value)})`);
+    return E.left(`${name} must be ${what} without query, fragment or credentials (got ${shownUrl(value)})`);
   }
   return E.right({ url: value.replace(/\/+$/, ''), host: parsed.hostname.toLowerCase() });
+}
+
+/**
+ * A refused URL as a configuration message may show it: scheme, host and path. Credentials, query
+ * and fragment (where a key pasted by mistake would sit) are replaced by a mark; text that is no URL
+ * at all (perhaps a key in the wrong variable) is described by its length only.
+ */
+export function shownUrl(value: string): string {
+  const parsed = URL.canParse(value) ? new URL(value) : undefined;
+  if (parsed === undefined || parsed.host === '') return `text that is not a URL, ${value.length} characters`;
+  const credentials = parsed.username !== '' || parsed.password !== '' ? '<credentials>@' : '';
+  const query = parsed.search === '' ? '' : '?<query>';
+  const fragment = parsed.hash === '' ? '' : '#<fragment>';
+  if (credentials === '' && query === '' && fragment === '') return JSON.stringify(value);
+  return JSON.stringify(`${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}${query}${fragment}`);
 }
