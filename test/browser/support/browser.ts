@@ -169,7 +169,7 @@ export async function expectOurPage(tab: Tab, name: string, expected: PageExpect
   expect(csp, `${name}: CSP`).not.to.match(/unsafe-inline|script-src/);
   expect(headers['x-content-type-options'], `${name}: nosniff`).to.equal('nosniff');
   expect(headers['referrer-policy'], `${name}: referrer policy`).to.equal('no-referrer');
-  expect(headers['x-frame-options'], `${name}: frame options`).to.equal('SAMEORIGIN');
+  expect(headers['x-frame-options'], `${name}: frame options`).to.equal('DENY'); // as the CSP's frame-ancestors 'none'
   expect(headers['cache-control'], `${name}: cache control`).to.equal('no-store');
 
   expect(await page.locator('html').getAttribute('lang'), `${name}: lang`).to.equal('en');
