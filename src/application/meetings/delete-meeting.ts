@@ -5,7 +5,7 @@ import type { LinkId, MeetingId } from '../../domain/ids.js';
 import { deleted } from '../../domain/meeting.js';
 import type { MeetingUseCaseError } from './errors.js';
 import type { MeetingCollaborators } from './meeting-collaborators.js';
-import { callVendor, lockedMeeting, storeLocked, unlockQuietly, usableLink, vendorFailure } from './steps.js';
+import { beginChange, callVendor, storeLocked, unlockQuietly, vendorFailure } from './steps.js';
 
 export interface DeleteMeetingCommand {
   readonly linkId: LinkId;
@@ -28,29 +28,18 @@ export class DeleteMeeting {
 
   private async run(command: DeleteMeetingCommand): Promise<E.Either<MeetingUseCaseError, void>> {
     const { deps } = this;
-    const link = await usableLink(deps.links, deps.vendor)(command.linkId)();
-    if (E.isLeft(link)) return link;
-    const holder = deps.ids.leaseHolder();
-    const locked = await lockedMeeting(deps.meetings, deps.clock, deps.settings.meetingLockMs)(
-      link.right,
-      command.meetingId,
-      holder,
-      command.signal,
-    );
-    if (E.isLeft(locked)) return locked;
-    const meeting = locked.right;
-    if (meeting.status === 'deleted') {
-      await unlockQuietly(deps, meeting, holder);
-      return E.right(undefined);
-    }
-    const answer = await callVendor(deps.vendor, deps.credentials)(link.right, command.signal, (call) =>
+    const change = await beginChange(deps, command);
+    if (E.isLeft(change)) return change;
+    const { link, meeting, holder } = change.right;
+    if (meeting.status === 'deleted') return E.right(undefined);
+    const answer = await callVendor(deps.vendor, deps.credentials)(link, command.signal, (call) =>
       deps.vendor.deleteMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }),
     )();
     // The port promises that deleting a gone meeting succeeds; an adapter saying "gone" anyway
     // still means what the caller wanted is true.
     if (E.isLeft(answer) && answer.left._tag !== 'VendorMeetingGone') {
       await unlockQuietly(deps, meeting, holder);
-      return vendorFailure(deps.links, deps.clock)(link.right, meeting.meetingId, answer.left)();
+      return vendorFailure(deps.links, deps.clock)(link, meeting.meetingId, answer.left)();
     }
     return storeLocked(deps, deleted(meeting, deps.clock.now()), holder)();
   }

@@ -272,3 +272,32 @@ export const unlockQuietly = async (
     deps.logger.warn({ meetingId: meeting.meetingId, reason: released.left.message }, 'could not release a meeting lock; it runs out by itself');
   }
 };
+
+/** A change of one meeting under way: its link, the meeting as locked, and who holds the lock. */
+export interface MeetingChange {
+  readonly link: Link;
+  readonly meeting: Meeting;
+  readonly holder: string;
+}
+
+/**
+ * The start of an update or a delete: the usable link, then its meeting locked for this change. A
+ * meeting already deleted is handed back unlocked again: nothing will be written for it.
+ */
+export const beginChange = async (
+  deps: MeetingCollaborators,
+  command: { readonly linkId: LinkId; readonly meetingId: MeetingId; readonly signal: AbortSignal },
+): Promise<E.Either<MeetingUseCaseError, MeetingChange>> => {
+  const link = await usableLink(deps.links, deps.vendor)(command.linkId)();
+  if (E.isLeft(link)) return link;
+  const holder = deps.ids.leaseHolder();
+  const locked = await lockedMeeting(deps.meetings, deps.clock, deps.settings.meetingLockMs)(
+    link.right,
+    command.meetingId,
+    holder,
+    command.signal,
+  );
+  if (E.isLeft(locked)) return locked;
+  if (locked.right.status === 'deleted') await unlockQuietly(deps, locked.right, holder);
+  return E.right({ link: link.right, meeting: locked.right, holder });
+};

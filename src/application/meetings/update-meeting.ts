@@ -3,11 +3,11 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 import { meetingNotFound } from '../../domain/errors.js';
 import type { LinkId, MeetingId } from '../../domain/ids.js';
-import { deleted, type Meeting, rescheduled } from '../../domain/meeting.js';
+import { deleted, rescheduled } from '../../domain/meeting.js';
 import type { MeetingDetails } from '../../domain/meeting-details.js';
 import type { MeetingUseCaseError } from './errors.js';
 import type { MeetingCollaborators } from './meeting-collaborators.js';
-import { callVendor, lockedMeeting, storeLocked, unlockQuietly, usableLink, vendorFailure } from './steps.js';
+import { beginChange, callVendor, storeLocked, unlockQuietly, vendorFailure } from './steps.js';
 
 export interface UpdateMeetingCommand {
   readonly linkId: LinkId;
@@ -30,22 +30,11 @@ export class UpdateMeeting {
 
   private async run(command: UpdateMeetingCommand): Promise<E.Either<MeetingUseCaseError, void>> {
     const { deps } = this;
-    const link = await usableLink(deps.links, deps.vendor)(command.linkId)();
-    if (E.isLeft(link)) return link;
-    const holder = deps.ids.leaseHolder();
-    const locked = await lockedMeeting(deps.meetings, deps.clock, deps.settings.meetingLockMs)(
-      link.right,
-      command.meetingId,
-      holder,
-      command.signal,
-    );
-    if (E.isLeft(locked)) return locked;
-    const meeting: Meeting = locked.right;
-    if (meeting.status === 'deleted') {
-      await unlockQuietly(deps, meeting, holder);
-      return E.left(meetingNotFound(meeting.meetingId, 'deleted'));
-    }
-    const answer = await callVendor(deps.vendor, deps.credentials)(link.right, command.signal, (call) =>
+    const change = await beginChange(deps, command);
+    if (E.isLeft(change)) return change;
+    const { link, meeting, holder } = change.right;
+    if (meeting.status === 'deleted') return E.left(meetingNotFound(meeting.meetingId, 'deleted'));
+    const answer = await callVendor(deps.vendor, deps.credentials)(link, command.signal, (call) =>
       deps.vendor.updateMeeting(call, { meetingId: meeting.meetingId, vendorRef: meeting.vendorRef }, command.details),
     )();
     if (E.isLeft(answer)) {
@@ -56,7 +45,7 @@ export class UpdateMeeting {
       } else {
         await unlockQuietly(deps, meeting, holder);
       }
-      return vendorFailure(deps.links, deps.clock)(link.right, meeting.meetingId, answer.left)();
+      return vendorFailure(deps.links, deps.clock)(link, meeting.meetingId, answer.left)();
     }
     return storeLocked(deps, rescheduled(meeting, command.details, deps.clock.now()), holder)();
   }
