@@ -227,6 +227,8 @@ function secretValue(key: string): string {
     MONGODB_URI: () => 'mongodb://mongo-0.mongo,mongo-1.mongo,mongo-2.mongo/?replicaSet=rs0',
     ENCRYPTION_KEY: () => randomBytes(32).toString('base64url'),
     ENCRYPTION_KEYS_PREVIOUS: () => randomBytes(32).toString('base64url'),
+    ENCRYPTION_KEYS_NEXT: () => randomBytes(32).toString('base64url'),
+    METRICS_TOKEN: () => randomBytes(24).toString('base64url'),
     JAAS_APP_ID: () => 'vpaas-magic-cookie-0123456789abcdef0123456789abcdef',
     JAAS_API_KEY_ID: () => 'vpaas-magic-cookie-0123456789abcdef0123456789abcdef/4f4910',
     JAAS_PRIVATE_KEY: () =>
