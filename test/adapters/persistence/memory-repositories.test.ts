@@ -35,6 +35,22 @@ describeCreateClaimsContract('MemoryCreateClaims', () =>
   Promise.resolve({ claims: new MemoryCreateClaims(), cleanup: nothingToClean }),
 );
 
+describe('MemoryCreateClaims, memory only', () => {
+  it('sweeps expired claims as new ones come, so memory holds about one window of them', async () => {
+    const claims = new MemoryCreateClaims();
+    const at = (ms: number): Date => new Date(T0.getTime() + ms);
+    for (let i = 0; i < 1_500; i += 1) expectRight(await claims.claim(`old ${i}`, `m-old-${i}` as never, at(0), at(1_000))());
+    for (let i = 0; i < 1_500; i += 1) expectRight(await claims.claim(`new ${i}`, `m-new-${i}` as never, at(5_000), at(65_000))());
+
+    expect(claims.size).to.be.at.most(1_500 + 1_000);
+    // The live ones are all still held.
+    expect(expectRight(await claims.claim('new 1499', 'm-other' as never, at(5_001), at(65_001))())).to.deep.equal({
+      _tag: 'Taken',
+      meetingId: 'm-new-1499',
+    });
+  });
+});
+
 describe('MemoryUsedOAuthStates, memory only', () => {
   const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
 
