@@ -8,8 +8,8 @@
 set -euo pipefail
 
 PYTHON=/usr/bin/python3 # Debian's interpreter; a python3 earlier on PATH cannot see apt's modules
-PACKAGES=(python3-mockupdb python3-mongomock)
-INSTALL=(apt-get install -y --no-install-recommends "${PACKAGES[@]}")
+# shellcheck source=lib/debian-packages.sh
+source "$(dirname "$0")/lib/debian-packages.sh"
 
 if [[ -n "${MONGODB_URI:-}" ]]; then
   echo "mongo target: MONGODB_URI (real server)" # never echo the URI: it may hold credentials
@@ -20,28 +20,6 @@ modules_present() {
   [[ -x "$PYTHON" ]] && "$PYTHON" -c 'import mockupdb, mongomock' >/dev/null 2>&1
 }
 
-if ! modules_present; then
-  if [[ "$(id -u)" -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "mongo stand-in: ${PACKAGES[*]} missing; as root run: apt-get update && ${INSTALL[*]} (or set MONGODB_URI to a real server)" >&2
-    exit 1
-  fi
-
-  log="$(mktemp)"
-  trap 'rm -f "$log"' EXIT
-  export DEBIAN_FRONTEND=noninteractive
-  # Refreshing the package lists is slow, so only when installing from the current ones fails.
-  if ! "${INSTALL[@]}" >"$log" 2>&1; then
-    if ! { apt-get update -qq && "${INSTALL[@]}"; } >>"$log" 2>&1; then
-      cat "$log" >&2
-      echo "mongo stand-in: '${INSTALL[*]}' failed (output above)" >&2
-      exit 1
-    fi
-  fi
-
-  if ! modules_present; then
-    echo "mongo stand-in: installed ${PACKAGES[*]}, but $PYTHON still cannot import mockupdb and mongomock" >&2
-    exit 1
-  fi
-fi
+ensure_debian_packages "mongo stand-in" "or set MONGODB_URI to a real server" modules_present python3-mockupdb python3-mongomock
 
 echo "mongo target: stand-in (mockupdb+mongomock on $PYTHON)"
