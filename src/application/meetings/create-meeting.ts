@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 
-import type { VendorError, VendorTimeout } from '../../domain/errors.js';
+import type { VendorTimeout } from '../../domain/errors.js';
 import type { LinkId, MeetingId } from '../../domain/ids.js';
 import { defaultInvitation } from '../../domain/invitation.js';
 import type { Link } from '../../domain/link.js';
@@ -197,7 +197,7 @@ export class CreateMeeting {
 }
 
 /** A create that failed this way may still have made a meeting at the vendor. */
-function mayHaveCreated(error: VendorError | { readonly _tag: string }): boolean {
+function mayHaveCreated(error: { readonly _tag: string }): boolean {
   return error._tag === 'VendorTimeout' || error._tag === 'VendorUnavailable';
 }
 

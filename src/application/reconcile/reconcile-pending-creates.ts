@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 
-import type { StoreUnavailable, VendorError } from '../../domain/errors.js';
+import type { StoreUnavailable } from '../../domain/errors.js';
 import { linkUsability } from '../../domain/link.js';
 import type { MeetingCollaborators } from '../meetings/meeting-collaborators.js';
 import { callVendor } from '../meetings/steps.js';
@@ -136,6 +136,6 @@ export class ReconcilePendingCreates {
   }
 }
 
-function reason(error: VendorError | StoreUnavailable | { readonly _tag: string; readonly message?: string }): string {
-  return 'message' in error && typeof error.message === 'string' ? `${error._tag}: ${error.message}` : error._tag;
+function reason(error: { readonly _tag: string; readonly message?: string }): string {
+  return error.message === undefined ? error._tag : `${error._tag}: ${error.message}`;
 }
